@@ -1,0 +1,158 @@
+"""Command line: `ask`, `eval`, `repl` and `run`, with text or JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from knowledge.engine import Engine
+
+log = logging.getLogger(__name__)
+
+# Distinct exit codes, so scripts and service managers can tell failures apart.
+EXIT_OK = 0
+EXIT_INPUT = 1  # a bad question or question file
+EXIT_USAGE = 2  # argparse's own code for bad flags
+EXIT_SETTINGS = 3  # a bad setting, .env or settings YAML
+EXIT_CORPUS = 4  # missing/empty/malformed corpus or glossary
+EXIT_TOKEN = 5  # `run` without a usable Discord token
+EXIT_DISCORD = 6  # Discord refused the login or the connection failed
+
+
+class UserError(Exception):
+    """A mistake in what the user typed; printed as one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Sourced answers about the 2021 Parler v. Amazon Web Services dispute, "
+        "from French news articles. Ask in French or in English.",
+    )
+    commands = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        description="Without a command: the Discord bot when DISCORD_TOKEN is set, else the REPL.",
+    )
+
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--top", type=int, default=None, metavar="K", help="passages to show")
+    _corpus_flag(ask)
+
+    evaluate = commands.add_parser("eval", help="score a question file (hit@k, MRR, latency)")
+    evaluate.add_argument("file", type=Path, help="question file (shared/eval/README.md)")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument(
+        "--explain", action="store_true", help="for each miss, the expected passage vs the winner"
+    )
+    _corpus_flag(evaluate)
+
+    repl = commands.add_parser("repl", help="interactive questions in the terminal")
+    _corpus_flag(repl)
+
+    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    return parser
+
+
+def _corpus_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="folder of articles or .jsonl file (default: the bundled seeds)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code. Errors are one line on stderr, never a traceback."""
+    args = build_parser().parse_args(argv)
+    from knowledge.errors import CorpusError, GlossaryError, IndexLoadError, KnowledgeError
+
+    try:
+        settings = load_settings(overrides={"corpus": getattr(args, "corpus", None)})
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        if args.command is None and not settings.discord_token:
+            print("No DISCORD_TOKEN configured: starting the terminal REPL.", file=sys.stderr)
+            args.command = "repl"
+        if args.command in (None, "run"):
+            from bot.discord.run import run_bot
+
+            return run_bot(settings)
+        if args.command == "ask":
+            return _ask(args, settings)
+        if args.command == "eval":
+            return _eval(args, settings)
+        if args.command == "repl":
+            from bot.repl import Repl
+
+            return Repl(_engine(settings), settings).run()
+    except SettingsError as exc:
+        return _fail(str(exc), EXIT_SETTINGS)
+    except (CorpusError, GlossaryError, IndexLoadError) as exc:
+        return _fail(str(exc), EXIT_CORPUS)
+    except (UserError, KnowledgeError) as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_USAGE
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _engine(settings: Settings) -> Engine:
+    from bot.loading import engine_from_settings
+
+    return engine_from_settings(settings)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.formats import answer_json, answer_text
+
+    question = args.question.strip()
+    if not question:
+        raise UserError(
+            'the question is empty: ask something, e.g. python -m bot ask "Qui est John Matze ?"'
+        )
+    top = settings.top_k if args.top is None else args.top
+    if top < 1:
+        raise UserError(f"--top must be at least 1, not {top}")
+    answer = _engine(settings).ask(question, k=top)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer_text(answer))
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.formats import eval_table, explain_misses
+    from knowledge.evaluate import load_questions, run, summarize
+
+    questions = load_questions(args.file)
+    start = time.perf_counter()
+    engine = _engine(settings)
+    build_s = time.perf_counter() - start
+    outcomes = run(questions, engine.ask)
+    report = summarize(outcomes, build_s)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(eval_table(report))
+    if args.explain:
+        print(explain_misses(engine, outcomes), file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK

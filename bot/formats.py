@@ -1,0 +1,138 @@
+"""Answers as terminal text and as the JSON of the `ask --json` contract."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from knowledge.answer import Answer, RankedPassage
+from knowledge.corpus import Document
+
+
+def document_json(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "date": document.date,
+        "sources": list(document.sources),
+        "path": document.path,
+    }
+
+
+def passage_json(ranked: RankedPassage) -> dict[str, Any]:
+    return {
+        "text": ranked.text,
+        "score": round(ranked.score, 6),
+        "sentence": ranked.sentence,
+        "section": ranked.passage.section,
+        "doc": document_json(ranked.document),
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """shared/DESIGN.md's `ask --json` object, extended with corroboration and suggestions."""
+    return {
+        "question": answer.question,
+        "abstained": answer.abstained,
+        "passages": [passage_json(p) for p in answer.passages],
+        "corroborating": [passage_json(p) for p in answer.corroborating],
+        "conflicting": [passage_json(p) for p in answer.conflicting],
+        "suggestions": list(answer.suggestions),
+        "corrections": [{"typed": t, "read_as": c} for t, c in answer.corrections],
+    }
+
+
+def citation(document: Document) -> str:
+    """`Title (2021-03) · sources: Reuters, The Verge · article 000`."""
+    parts = [document.title + (f" ({document.date})" if document.date else "")]
+    if document.sources:
+        parts.append("sources: " + ", ".join(document.sources))
+    parts.append(f"article {document.id}")
+    return " · ".join(parts)
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+
+
+def answer_text(answer: Answer) -> str:
+    """Key sentence first, then the passage and its citation; other passages after."""
+    if answer.abstained:
+        lines = ["I can't answer that from the articles I know (je ne trouve pas de réponse)."]
+        if answer.topics:
+            lines.append(f"They are about: {answer.topics}.")
+        if answer.suggestions:
+            lines.append("Try for example:")
+            lines.extend(f"  - {s}" for s in answer.suggestions)
+        return "\n".join(lines)
+    best = answer.passages[0]
+    lines = [f"» {best.sentence}", "", _wrap(best.text), f"  — {citation(best.document)}"]
+    if answer.conflicting:
+        lines += ["", "The articles differ (les articles divergent):"]
+        for other in answer.conflicting:
+            lines += [f"  » {other.sentence}", f"  — {citation(other.document)}"]
+    if answer.corroborating:
+        also = "; ".join(f"{p.document.title} [{p.document.id}]" for p in answer.corroborating)
+        lines += ["", f"Also in: {also}"]
+    for number, other in enumerate(answer.passages[1:], start=2):
+        lines += ["", f"[{number}] {other.sentence}", f"    — {citation(other.document)}"]
+    return "\n".join(lines)
+
+
+def document_listing(documents: list[Document] | tuple[Document, ...]) -> str:
+    return "\n".join(f"{d.id}  {citation(d)}" for d in documents)
+
+
+def eval_table(report: dict[str, Any]) -> str:
+    """The eval report as a plain table: overall, per language, per kind, then timings."""
+    columns = ("hit@1", "hit@3", "mrr", "abstain_offtopic", "false_abstain")
+    header = f"{'':<18}{'n':>5}" + "".join(f"{c:>18}" for c in columns)
+
+    def row(name: str, stats: dict[str, Any]) -> str:
+        cells = "".join(
+            f"{'-' if stats[c] is None else format(stats[c], '.3f'):>18}" for c in columns
+        )
+        return f"{name:<18}{stats['questions']:>5}{cells}"
+
+    lines = [header, row("overall", report)]
+    lines += [row(f"lang {k}", v) for k, v in report["by_lang"].items()]
+    lines += [row(f"kind {k}", v) for k, v in report["by_kind"].items()]
+    latency = report["latency_ms"]
+    lines.append(
+        f"\nindex build {report['index_build_s']:.3f} s; latency per question "
+        f"p50 {latency['p50']:.2f} ms, p95 {latency['p95']:.2f} ms, max {latency['max']:.2f} ms"
+    )
+    return "\n".join(lines)
+
+
+def explain_misses(engine: Any, outcomes: list[Any]) -> str:
+    """For each on-topic miss (or wrong abstention/answer), expected vs winning passage."""
+    from knowledge.evaluate import explain
+
+    lines = ["", "Misses:"]
+    for outcome in outcomes:
+        question = outcome.question
+        if question.offtopic:
+            if not outcome.answer.abstained:
+                best = outcome.answer.best
+                lines.append(
+                    f"- off-topic answered: {question.q!r} -> {best.passage.id} "
+                    f"(coverage {best.coverage:.2f}, score {best.score:.3f})"
+                )
+            continue
+        if outcome.rank == 1:
+            continue
+        why = explain(engine, outcome)
+        expected = (
+            f"expected {why.expected_id} at rank {why.expected_rank} "
+            f"(score {why.expected_score:.3f})"
+            if why.expected_id
+            else "no passage holds the expected text"
+        )
+        lines.append(
+            f"- {question.q!r}{' [abstained]' if why.abstained else ''}: {expected}; "
+            f"winner {why.winner_id} (score {why.winner_score:.3f}); terms {' '.join(why.terms)}"
+        )
+    if len(lines) == 2:
+        lines.append("  none")
+    return "\n".join(lines)

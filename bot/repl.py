@@ -1,0 +1,131 @@
+"""Interactive terminal loop over one engine: questions, `:help`, `:sources`, `:source ID`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.formats import answer_text, citation, document_listing
+from bot.settings import Settings
+from knowledge.engine import Engine
+from knowledge.errors import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+HISTORY_FILE = Path.home() / ".local" / "state" / "parler-qa" / "history"
+PROMPT = "question> "
+
+HELP = """\
+Ask a question about the Parler / Amazon Web Services dispute, in French or in English,
+and get the passage of the articles that answers it, its key sentence and its source.
+
+  :help         this help
+  :sources      list the articles (id, title, date, cited outlets)
+  :source ID    show one article's metadata and passages, e.g. :source 003
+  :quit         leave (also :q, Ctrl-D)
+
+Example: Pourquoi Amazon a-t-il suspendu Parler ?"""
+
+
+class Repl:
+    """Reads lines until `:quit` or end of input; no input can stop it but those."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def run(self) -> int:
+        self._print(f"{len(self.engine.documents)} articles loaded. Type :help for help.")
+        for line in self._lines():
+            try:
+                if not self.handle(line):
+                    break
+            except Exception:  # the loop must survive any input; the log keeps the trace
+                log.exception("could not handle %r", line[:200])
+                self._print("error: something went wrong with that line; try another question")
+        return 0
+
+    def handle(self, line: str) -> bool:
+        """Handles one line; False means leave."""
+        text = line.strip()
+        if not text:
+            return True
+        if text.startswith(":"):
+            return self._command(text)
+        answer = self.engine.ask(text, k=self.settings.top_k)
+        self._print(answer_text(answer))
+        return True
+
+    def _command(self, text: str) -> bool:
+        name, _, argument = text.partition(" ")
+        argument = argument.strip()
+        if name in (":quit", ":q", ":exit"):
+            return False
+        if name in (":help", ":h", ":?"):
+            self._print(HELP)
+        elif name == ":sources":
+            self._print(document_listing(self.engine.documents))
+        elif name == ":source":
+            self._show_source(argument)
+        else:
+            self._print(f"unknown command {name!r}; type :help")
+        return True
+
+    def _show_source(self, doc_id: str) -> None:
+        if not doc_id:
+            self._print("usage: :source ID (ids are listed by :sources)")
+            return
+        try:
+            document = self.engine.corpus.document(doc_id)
+        except KnowledgeError as exc:
+            self._print(f"error: {exc}")
+            return
+        lines = [citation(document), ""]
+        section = None
+        for passage in self.engine.corpus.passages_of(doc_id):
+            if passage.section and passage.section != section:
+                section = passage.section
+                lines += [f"## {section}", ""]
+            lines += [passage.text, ""]
+        self._print("\n".join(lines).rstrip())
+
+    def _lines(self) -> Iterator[str]:
+        if self.stdin is sys.stdin and sys.stdin.isatty() and sys.stdout.isatty():
+            yield from _prompt_toolkit_lines()
+            return
+        yield from self.stdin
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+
+def _prompt_toolkit_lines() -> Iterator[str]:
+    """Line editing and a persistent history; Ctrl-C clears the line, Ctrl-D leaves."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    try:
+        HISTORY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        history = FileHistory(str(HISTORY_FILE))
+    except OSError:
+        history = InMemoryHistory()
+    session: PromptSession[str] = PromptSession(history=history)
+    prompt: Callable[[], str] = lambda: session.prompt(PROMPT)  # noqa: E731
+    while True:
+        try:
+            yield prompt()
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return

@@ -1,0 +1,148 @@
+"""The answer to a question: ranked passages, key sentence, corroboration and abstention."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from knowledge.analysis import fold, stop_words
+from knowledge.corpus import Document, Passage
+from knowledge.query import Query, QueryTerm
+from knowledge.sentences import split_sentences
+
+# A passage from another article corroborates (or contradicts) the best one when it
+# scores at least this share of the best score: lower, it answers another question.
+RELATED_SCORE_RATIO = 0.6
+# A name: capitalised words in a row ("Amazon Web Services", "Donald Trump").
+_NAME = re.compile(r"\b[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*)*")
+
+
+@dataclass(frozen=True)
+class RankedPassage:
+    """A passage as an answer: its text, score, document and its own key sentence."""
+
+    passage: Passage
+    document: Document
+    score: float
+    sentence: str
+    coverage: float
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says to a question; adapters only render it.
+
+    `passages` are best first. `corroborating` are passages of other articles that carry
+    the same fact; `conflicting` are passages of other articles that answer with other
+    names (one article says SkySilk, another Epik): adapters show them side by side.
+    When `abstained`, `passages` is empty and `suggestions` holds questions that work.
+    """
+
+    question: str
+    passages: tuple[RankedPassage, ...]
+    abstained: bool
+    corroborating: tuple[RankedPassage, ...] = ()
+    conflicting: tuple[RankedPassage, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    topics: str = ""
+    reason: str = ""
+    corrections: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def best(self) -> RankedPassage | None:
+        return self.passages[0] if self.passages else None
+
+    @property
+    def sentence(self) -> str:
+        return self.passages[0].sentence if self.passages else ""
+
+
+def term_importance(term: QueryTerm, idf_of: Callable[[str], float]) -> float:
+    """How much a question word matters: the idf of its rarest known alternative."""
+    return max(idf_of(stem) for stem in term.stems)
+
+
+def coverage(
+    query: Query,
+    has_term: Callable[[str], bool],
+    idf_of: Callable[[str], float],
+) -> float:
+    """Share of the question's idf mass that a text holds, in [0, 1].
+
+    A word counts by its best alternative present (times that alternative's factor);
+    a word the corpus has never seen weighs as the rarest word, so questions about
+    other things (recipes, sport) have low coverage everywhere.
+    """
+    total = matched = 0.0
+    for term in query.terms:
+        importance = term_importance(term, idf_of)
+        total += importance
+        best = max((factor for stem, factor in term.alternatives if has_term(stem)), default=0.0)
+        matched += importance * best
+    return matched / total if total else 0.0
+
+
+def key_sentence(
+    text: str,
+    query: Query,
+    analyze: Callable[[str], list[str]],
+    idf_of: Callable[[str], float],
+) -> str:
+    """The sentence holding most of the question's idf mass; the shorter one on a tie."""
+    sentences = split_sentences(text) or [text]
+    best_sentence, best_key = sentences[0], (-1.0, 0)
+    for sentence in sentences:
+        stems = set(analyze(sentence))
+        score = coverage(query, stems.__contains__, idf_of)
+        key = (round(score, 6), -len(sentence))
+        if key > best_key:
+            best_sentence, best_key = sentence, key
+    return best_sentence
+
+
+def names_in(sentence: str, common: frozenset[str]) -> set[str]:
+    """Capitalised words in a sentence, minus capitalised stop words ("Le", "Dans") and
+    the corpus's ubiquitous names: the entities a sentence asserts something about."""
+    stops = stop_words()
+    found = set()
+    for match in _NAME.finditer(sentence):
+        name = match.group()
+        first, _, rest = name.partition(" ")
+        if fold(first) in stops:
+            name = rest
+        if name and fold(name) not in stops:
+            found.add(name)
+    return found - common
+
+
+def split_related(
+    best: RankedPassage,
+    others: Sequence[RankedPassage],
+    question: str,
+    common_names: frozenset[str],
+) -> tuple[tuple[RankedPassage, ...], tuple[RankedPassage, ...]]:
+    """Sorts other articles' strong passages into corroborating and conflicting ones.
+
+    Two key sentences conflict when each names something the other does not (and the
+    question names neither): they give different answers to the same question.
+    """
+    asked = {w.casefold() for w in re.findall(r"\w+", question)}
+    best_names = {n for n in names_in(best.sentence, common_names) if n.casefold() not in asked}
+    corroborating: list[RankedPassage] = []
+    conflicting: list[RankedPassage] = []
+    seen_docs = {best.document.id}
+    for other in others:
+        if other.document.id in seen_docs or other.score < RELATED_SCORE_RATIO * best.score:
+            continue
+        seen_docs.add(other.document.id)
+        names = {n for n in names_in(other.sentence, common_names) if n.casefold() not in asked}
+        if best_names and names and not (best_names & names):
+            conflicting.append(other)
+        else:
+            corroborating.append(other)
+    return tuple(corroborating), tuple(conflicting)

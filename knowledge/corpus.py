@@ -1,0 +1,332 @@
+"""Documents and passages from a folder of articles (with catalog.yaml) or a .jsonl file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.errors import CorpusError
+from knowledge.sentences import chunk_sentences
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+CATALOG_NAME = "catalog.yaml"
+# Paragraphs longer than this are split at sentence boundaries: a passage should be
+# readable in a chat message and specific enough to rank well.
+MAX_PASSAGE_CHARS = 1200
+# A line this short, without closing punctuation, is a heading, not a paragraph.
+MAX_HEADING_CHARS = 110
+MAX_HEADING_WORDS = 16
+
+_DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}(?:-\d{2}){0,2})\b\s*")
+_CREDIT = re.compile(r"^\s*(?:©|\(c\)|crédit\s*(?:photo)?\s*:|photo\s*:)", re.IGNORECASE)
+_SOURCE = re.compile(r"^\s*sources?\s*:\s*(?P<names>.+?)\s*$", re.IGNORECASE)
+_CROSS_LINK = re.compile(
+    r"^\s*(?:à lire (?:également|aussi)|a lire (?:egalement|aussi)|lire aussi|voir aussi|"
+    r"read more|see also)\s*:",
+    re.IGNORECASE,
+)
+_CLOSING_PUNCTUATION = tuple('.!?…:;,"»”“)')
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its metadata and where it came from."""
+
+    id: str
+    title: str
+    text: str
+    date: str | None = None
+    lang: str = "fr"
+    sources: tuple[str, ...] = ()
+    path: str | None = None
+    url: str | None = None
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph (or a sentence-bounded piece of a long one) of a document.
+
+    `section` is the heading the paragraph sits under, kept as context for ranking and
+    display but never shown as a passage of its own.
+    """
+
+    id: str
+    doc_id: str
+    position: int
+    text: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    passages: tuple[Passage, ...]
+    warnings: tuple[str, ...] = ()
+    _by_id: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({d.id: d for d in self.documents})
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self._by_id[doc_id]
+        except KeyError:
+            known = ", ".join(d.id for d in self.documents[:20])
+            raise CorpusError(f"no document with id {doc_id!r} (known: {known})") from None
+
+    def has_document(self, doc_id: str) -> bool:
+        return doc_id in self._by_id
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        return [p for p in self.passages if p.doc_id == doc_id]
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """What the parser reads out of one article file besides its passages."""
+
+    paragraphs: tuple[tuple[str, str | None], ...]  # (text, section)
+    date: str | None
+    sources: tuple[str, ...]
+    headline: str | None
+
+
+def load_corpus(path: str | Path) -> Corpus:
+    """Loads a folder of articles or a .jsonl file; raises CorpusError with one clear line."""
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"corpus not found: {path} (give a folder of .txt/.md or a .jsonl file)")
+    if path.is_dir():
+        corpus = _load_folder(path)
+    elif path.suffix == ".jsonl":
+        corpus = _load_jsonl(path)
+    else:
+        raise CorpusError(f"unsupported corpus {path}: expected a folder or a .jsonl file")
+    if not corpus.passages:
+        raise CorpusError(f"the corpus at {path} has no passages (empty files or no articles)")
+    for warning in corpus.warnings:
+        log.warning("%s", warning)
+    return corpus
+
+
+def document_id_for(file: Path) -> str:
+    """`000_6de28c.txt` -> `000` (seed naming); any other file -> its stem."""
+    stem = file.stem
+    head, sep, _ = stem.partition("_")
+    return head if sep and head else stem
+
+
+def parse_article(text: str) -> ParsedArticle:
+    """Splits an article into paragraphs, pulling metadata lines and headings out of them."""
+    date: str | None = None
+    sources: list[str] = []
+    paragraphs: list[tuple[str, str | None]] = []
+    headline: str | None = None
+    section: str | None = None
+    for index, line in enumerate(_logical_lines(text)):
+        if index == 0 and (marker := _DATE_MARKER.match(line)):
+            date = marker.group(1)
+            line = line[marker.end() :].strip()
+            if not line:
+                continue
+        if _CREDIT.match(line) or _CROSS_LINK.match(line):
+            continue
+        if source := _SOURCE.match(line):
+            sources.extend(_split_names(source.group("names")))
+            continue
+        if is_heading(line):
+            if headline is None and not paragraphs:
+                headline = line
+            section = line
+            continue
+        for chunk in chunk_sentences(line, MAX_PASSAGE_CHARS):
+            paragraphs.append((chunk, section))
+    if not paragraphs and section:
+        # Only short lines (a one-line record, a list of titles): they are the content.
+        paragraphs = [(line, None) for line in _logical_lines(text) if is_heading(line)]
+        headline = None
+    return ParsedArticle(tuple(paragraphs), date, tuple(dict.fromkeys(sources)), headline)
+
+
+def is_heading(line: str) -> bool:
+    """A short line that does not end like a sentence: a headline or a section title."""
+    stripped = line.strip()
+    return (
+        0 < len(stripped) <= MAX_HEADING_CHARS
+        and len(stripped.split()) <= MAX_HEADING_WORDS
+        and not stripped.endswith(_CLOSING_PUNCTUATION)
+    )
+
+
+def _logical_lines(text: str) -> Iterator[str]:
+    """Non-empty lines, with soft-wrapped lines of one block (Markdown style) re-joined.
+
+    A line break inside a block is a paragraph break unless the line stops mid-sentence
+    and the next one starts in lower case: then the next line continues it.
+    """
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        pending = ""
+        for raw in block.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            line = line.lstrip("#").strip() if line.startswith("#") else line
+            if pending and not pending.endswith(_CLOSING_PUNCTUATION) and line[0].islower():
+                pending = f"{pending} {line}"
+                continue
+            if pending:
+                yield pending
+            pending = line
+        if pending:
+            yield pending
+
+
+def _split_names(names: str) -> list[str]:
+    return [n.strip() for n in re.split(r"\s*(?:,|;|/|\bet\b|\band\b)\s*", names) if n.strip()]
+
+
+def _load_folder(folder: Path) -> Corpus:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+    catalog_path = folder / CATALOG_NAME
+    catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
+    warnings: list[str] = []
+    documents: list[Document] = []
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    for file in files:
+        doc_id = document_id_for(file)
+        if doc_id in seen:
+            raise CorpusError(f"two articles in {folder} share the id {doc_id!r}: rename one")
+        seen.add(doc_id)
+        text = _read_utf8(file)
+        parsed = parse_article(text)
+        entry = catalog.get(doc_id)
+        if entry is None and catalog:
+            warnings.append(f"{file.name}: no entry in {catalog_path}; title taken from its text")
+        document = _document_from(doc_id, file, text, parsed, entry or {})
+        documents.append(document)
+        passages.extend(_passages_of(doc_id, parsed.paragraphs))
+    for missing in sorted(set(catalog) - seen):
+        warnings.append(f"{catalog_path}: entry {missing!r} has no article file in {folder}")
+    return Corpus(tuple(documents), tuple(passages), tuple(warnings))
+
+
+def _read_utf8(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{file}: not UTF-8 text (byte {exc.start}); save the article as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise CorpusError(f"{file}: cannot be read ({exc.strerror})") from None
+
+
+def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
+    """catalog.yaml -> {doc id: entry}; a YAML error names the file and the line."""
+    text = _read_utf8(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}" if mark else "unknown line"
+        raise CorpusError(f"{path}, {where}: malformed YAML ({exc.problem})") from None
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{path}: malformed YAML ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a mapping of article ids to entries")
+    catalog: dict[str, dict[str, Any]] = {}
+    for key, entry in data.items():
+        if not isinstance(entry, dict):
+            raise CorpusError(f"{path}: entry {key!r} must be a mapping (title, date, sources)")
+        sources = entry.get("sources", [])
+        if isinstance(sources, str):
+            sources = [sources]
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            raise CorpusError(f"{path}: entry {key!r}: sources must be a list of names")
+        catalog[str(key)] = entry
+    return catalog
+
+
+def _document_from(
+    doc_id: str, file: Path, text: str, parsed: ParsedArticle, entry: dict[str, Any]
+) -> Document:
+    first_line = next(iter(parsed.paragraphs), ("", None))[0]
+    title = str(entry.get("title") or parsed.headline or _short_title(first_line) or doc_id)
+    date = entry.get("date", parsed.date)
+    sources = tuple(dict.fromkeys([*entry.get("sources", []), *parsed.sources]))
+    return Document(
+        id=doc_id,
+        title=title,
+        text=text,
+        date=str(date) if date is not None else None,
+        lang=str(entry.get("lang", "fr")),
+        sources=sources,
+        path=str(file),
+        url=entry.get("url"),
+        questions=tuple(str(q) for q in entry.get("questions") or ()),
+    )
+
+
+def _short_title(line: str, max_words: int = 12) -> str:
+    tokens = line.split()
+    return " ".join(tokens[:max_words]) + ("…" if len(tokens) > max_words else "")
+
+
+def _passages_of(doc_id: str, paragraphs: Iterable[tuple[str, str | None]]) -> list[Passage]:
+    return [
+        Passage(id=f"{doc_id}:{n}", doc_id=doc_id, position=n, text=text, section=section)
+        for n, (text, section) in enumerate(paragraphs)
+    ]
+
+
+def _load_jsonl(path: Path) -> Corpus:
+    documents: list[Document] = []
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    for number, line in enumerate(_read_utf8(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path}, line {number}: expected an object with id, title, text")
+        missing = [k for k in ("id", "text") if not isinstance(record.get(k), str | int)]
+        if missing:
+            raise CorpusError(f"{path}, line {number}: missing field(s) {', '.join(missing)}")
+        doc_id = str(record["id"])
+        if doc_id in seen:
+            raise CorpusError(f"{path}, line {number}: duplicate id {doc_id!r}")
+        seen.add(doc_id)
+        text = str(record["text"])
+        parsed = parse_article(text)
+        source = record.get("source")
+        sources = tuple(source) if isinstance(source, list) else ((source,) if source else ())
+        documents.append(
+            Document(
+                id=doc_id,
+                title=str(record.get("title") or parsed.headline or _short_title(text)),
+                text=text,
+                date=str(record["date"]) if record.get("date") else parsed.date,
+                lang=str(record.get("lang", "fr")),
+                sources=tuple(dict.fromkeys([*map(str, sources), *parsed.sources])),
+                path=str(path),
+                url=record.get("url"),
+            )
+        )
+        passages.extend(_passages_of(doc_id, parsed.paragraphs))
+    return Corpus(tuple(documents), tuple(passages))

@@ -1,0 +1,204 @@
+"""The engine: a corpus, its index and the glossary, answering questions with citations."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.analysis import Analyzer, words
+from knowledge.answer import (
+    Answer,
+    RankedPassage,
+    coverage,
+    key_sentence,
+    names_in,
+    split_related,
+)
+from knowledge.cache import cached_index
+from knowledge.corpus import Corpus, Document, load_corpus
+from knowledge.glossary import Glossary, load_glossary
+from knowledge.index import Index, IndexOptions
+from knowledge.query import Query, QueryParser, SpellingCorrector
+
+log = logging.getLogger(__name__)
+
+# How many passages are ranked before picking the answer, corroboration and conflicts.
+CANDIDATES = 10
+# Default abstention threshold on the best passage's coverage of the question (see
+# knowledge/README.md, "Abstention", for how it was chosen from the dev score distributions).
+DEFAULT_MIN_COVERAGE = 0.45
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Ranking and abstention knobs; the operator's settings map onto these."""
+
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    index: IndexOptions = field(default_factory=IndexOptions)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_coverage <= 1:
+            raise ValueError(f"min_coverage must be between 0 and 1, not {self.min_coverage}")
+
+
+class Engine:
+    """Answers questions over one corpus. Immutable once built: safe to share across tasks."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        index: Index,
+        glossary: Glossary,
+        options: EngineOptions | None = None,
+        analyzer: Analyzer | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.glossary = glossary
+        self.options = options or EngineOptions()
+        self.analyzer = analyzer or Analyzer()
+        self._parser = QueryParser(
+            self.analyzer, index.vocabulary, glossary, SpellingCorrector(_surface_words(corpus))
+        )
+        self._common_names = _common_names(corpus)
+
+    @classmethod
+    def from_corpus(
+        cls,
+        path: str | Path,
+        *,
+        glossary_path: str | Path | None = None,
+        options: EngineOptions | None = None,
+        cache_dir: str | Path | None = None,
+    ) -> Engine:
+        """Loads the corpus and glossary, then loads the saved index (with `cache_dir`)
+        or builds it."""
+        options = options or EngineOptions()
+        corpus = load_corpus(path)
+        glossary = load_glossary(glossary_path)
+        analyzer = Analyzer()
+        if cache_dir is None:
+            index = build_index(corpus, analyzer, options.index)
+        else:
+            index = cached_index(
+                corpus,
+                analyzer,
+                options.index,
+                Path(cache_dir),
+                lambda: build_index(corpus, analyzer, options.index),
+            )
+        return cls(corpus, index, glossary, options, analyzer)
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self.corpus.documents
+
+    def parse(self, question: str) -> Query:
+        return self._parser.parse(question)
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        """The k best passages for the question, or an abstention when none answers it."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        query = self.parse(question)
+        corrections = tuple((t.word, c) for t in query.terms for c in t.corrected[:1])
+        if not query.terms:
+            return self._abstain(question, "no searchable word in the question", corrections)
+        ranked = self.rank(query, max(k, CANDIDATES))
+        if not ranked or ranked[0].coverage < self.options.min_coverage:
+            return self._abstain(question, "no passage covers the question", corrections)
+        best = ranked[0]
+        corroborating, conflicting = split_related(best, ranked[1:], question, self._common_names)
+        return Answer(
+            question=question,
+            passages=tuple(ranked[:k]),
+            abstained=False,
+            corroborating=corroborating,
+            conflicting=conflicting,
+            corrections=corrections,
+        )
+
+    def rank(self, query: Query, k: int) -> list[RankedPassage]:
+        """Scores passages and gives each of the top k its key sentence and coverage."""
+        ranked = []
+        for hit in self.index.search(query.groups, k):
+            passage = self.corpus.passages[hit.row]
+            document = self.corpus.document(passage.doc_id)
+            ranked.append(
+                RankedPassage(
+                    passage=passage,
+                    document=document,
+                    score=hit.score,
+                    sentence=key_sentence(passage.text, query, self.analyzer, self.index.idf_of),
+                    coverage=coverage(
+                        query,
+                        lambda stem, row=hit.row: self.index.contains(row, stem),
+                        self.index.idf_of,
+                    ),
+                )
+            )
+        return ranked
+
+    def suggestions(self, limit: int = 25) -> list[str]:
+        """Questions the corpus answers: the catalog's examples, else one per title."""
+        found = [q for d in self.documents for q in d.questions]
+        if not found:
+            found = [f"{d.title} ?" for d in self.documents]
+        # Interleave documents so the first few suggestions cover different articles.
+        by_doc = [list(d.questions) or [f"{d.title} ?"] for d in self.documents]
+        interleaved = [q for round_ in _round_robin(by_doc) for q in round_]
+        return list(dict.fromkeys(interleaved or found))[:limit]
+
+    def topics(self) -> str:
+        """What the corpus is about, from the names most of its articles share."""
+        counts = Counter(
+            name for d in self.documents for name in set(names_in(d.text, frozenset()))
+        )
+        top = [name for name, _ in counts.most_common(6)]
+        return ", ".join(top)
+
+    def _abstain(
+        self, question: str, reason: str, corrections: tuple[tuple[str, str], ...]
+    ) -> Answer:
+        return Answer(
+            question=question,
+            passages=(),
+            abstained=True,
+            suggestions=tuple(self.suggestions(2)),
+            topics=self.topics(),
+            reason=reason,
+            corrections=corrections,
+        )
+
+
+def build_index(corpus: Corpus, analyzer: Analyzer, options: IndexOptions) -> Index:
+    """Passages as bodies; their article title and section heading as context."""
+    titles = {d.id: d.title for d in corpus.documents}
+    bodies = [p.text for p in corpus.passages]
+    contexts = [f"{titles[p.doc_id]}\n{p.section or ''}" for p in corpus.passages]
+    return Index.build(bodies, contexts, analyzer, options)
+
+
+def _surface_words(corpus: Corpus) -> set[str]:
+    found: set[str] = set()
+    for passage in corpus.passages:
+        found.update(words(passage.text))
+    for document in corpus.documents:
+        found.update(words(document.title))
+    return found
+
+
+def _common_names(corpus: Corpus) -> frozenset[str]:
+    """Names in more than half of the articles (Parler, Amazon): never a distinct answer."""
+    if len(corpus.documents) < 2:
+        return frozenset()
+    counts = Counter(name for d in corpus.documents for name in set(names_in(d.text, frozenset())))
+    return frozenset(n for n, c in counts.items() if c > len(corpus.documents) / 2)
+
+
+def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:
+    longest = max((len(items) for items in lists), default=0)
+    return [[items[i] for items in lists if i < len(items)] for i in range(longest)]

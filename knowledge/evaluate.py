@@ -1,0 +1,209 @@
+"""Question files (shared/eval/README.md) scored against the engine: hit@k, MRR, latency."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.analysis import fold
+from knowledge.answer import Answer
+from knowledge.errors import KnowledgeError
+
+RANK_DEPTH = 10
+
+
+class QuestionFileError(KnowledgeError):
+    """The question file is missing or not in the documented format."""
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    lang: str = "xx"
+    kind: str | None = None
+    expect: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    offtopic: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question's result: the rank of the first hit (None: missed) and the answer."""
+
+    question: Question
+    rank: int | None
+    answer: Answer
+    latency_ms: float
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QuestionFileError(f"question file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionFileError(f"{path}: cannot be read as UTF-8 ({exc})") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise QuestionFileError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None
+    if not isinstance(data, list):
+        raise QuestionFileError(f"{path}: expected a YAML list of questions")
+    questions = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            raise QuestionFileError(f"{path}: item {number} needs a 'q' string")
+        offtopic = bool(item.get("offtopic", False))
+        expect = tuple(str(e) for e in item.get("expect") or ())
+        docs = tuple(str(d) for d in item.get("docs") or ())
+        if not offtopic and not expect and not docs:
+            raise QuestionFileError(f"{path}: item {number} needs expect, docs or offtopic")
+        questions.append(
+            Question(
+                q=item["q"],
+                lang=str(item.get("lang", "xx")),
+                kind=str(item["kind"]) if item.get("kind") else None,
+                expect=expect,
+                docs=docs,
+                offtopic=offtopic,
+            )
+        )
+    return questions
+
+
+def is_hit(question: Question, doc_id: str, text: str) -> bool:
+    """The passage contains a folded expected string, or comes from an expected document."""
+    if question.docs and doc_id in question.docs:
+        return True
+    folded = fold(text)
+    return any(fold(e) in folded for e in question.expect)
+
+
+def first_hit_rank(question: Question, answer: Answer) -> int | None:
+    for rank, ranked in enumerate(answer.passages, start=1):
+        if is_hit(question, ranked.document.id, ranked.text):
+            return rank
+    return None
+
+
+def run(questions: Sequence[Question], ask: Callable[[str, int], Answer]) -> list[Outcome]:
+    outcomes = []
+    for question in questions:
+        start = time.perf_counter()
+        answer = ask(question.q, RANK_DEPTH)
+        latency = (time.perf_counter() - start) * 1000
+        rank = None if question.offtopic else first_hit_rank(question, answer)
+        outcomes.append(Outcome(question, rank, answer, latency))
+    return outcomes
+
+
+def _rates(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    on_topic = [o for o in outcomes if not o.question.offtopic]
+    off_topic = [o for o in outcomes if o.question.offtopic]
+    n = len(on_topic)
+
+    def share(count: int, total: int) -> float | None:
+        return round(count / total, 4) if total else None
+
+    return {
+        "questions": len(outcomes),
+        "hit@1": share(sum(o.rank == 1 for o in on_topic), n),
+        "hit@3": share(sum(o.rank is not None and o.rank <= 3 for o in on_topic), n),
+        "mrr": round(sum(1 / o.rank for o in on_topic if o.rank) / n, 4) if n else None,
+        "abstain_offtopic": share(sum(o.answer.abstained for o in off_topic), len(off_topic)),
+        "false_abstain": share(sum(o.answer.abstained for o in on_topic), n),
+    }
+
+
+def summarize(outcomes: Sequence[Outcome], index_build_s: float) -> dict[str, Any]:
+    """The JSON report of shared/DESIGN.md's `eval` contract."""
+    by_lang: dict[str, list[Outcome]] = defaultdict(list)
+    by_kind: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_lang[outcome.question.lang].append(outcome)
+        kind = "offtopic" if outcome.question.offtopic else outcome.question.kind or "plain"
+        by_kind[kind].append(outcome)
+    latencies = sorted(o.latency_ms for o in outcomes)
+    report = _rates(outcomes)
+    report["by_lang"] = {lang: _rates(group) for lang, group in sorted(by_lang.items())}
+    report["by_kind"] = {kind: _rates(group) for kind, group in sorted(by_kind.items())}
+    report["index_build_s"] = round(index_build_s, 3)
+    report["latency_ms"] = {
+        "p50": round(_percentile(latencies, 50), 3),
+        "p95": round(_percentile(latencies, 95), 3),
+        "max": round(latencies[-1], 3) if latencies else 0.0,
+    }
+    report["items"] = [
+        {
+            "q": o.question.q,
+            "rank": o.rank,
+            "abstained": o.answer.abstained,
+            "top": (
+                {"doc": o.answer.best.document.id, "text": o.answer.best.text}
+                if o.answer.best
+                else None
+            ),
+        }
+        for o in outcomes
+    ]
+    return report
+
+
+def _percentile(sorted_values: Sequence[float], percent: float) -> float:
+    """Nearest-rank percentile; 0 for no values."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, -(-len(sorted_values) * percent // 100))
+    return float(sorted_values[int(rank) - 1])
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a question missed: where the expected passage ranked and how it scored."""
+
+    question: Question
+    winner_id: str | None
+    winner_score: float
+    expected_id: str | None
+    expected_rank: int | None
+    expected_score: float
+    terms: tuple[str, ...]
+    abstained: bool
+
+
+def explain(engine: Any, outcome: Outcome) -> Explanation:
+    """Ranks every passage for the question and finds the first expected one."""
+    import numpy as np
+
+    query = engine.parse(outcome.question.q)
+    scores = engine.index.scores(query.groups)
+    order = np.lexsort((np.arange(scores.size), -scores))
+    passages = engine.corpus.passages
+    expected_rank = expected_id = None
+    expected_score = 0.0
+    for rank, row in enumerate(order.tolist(), start=1):
+        passage = passages[row]
+        if is_hit(outcome.question, passage.doc_id, passage.text):
+            expected_rank, expected_id, expected_score = rank, passage.id, float(scores[row])
+            break
+    winner = int(order[0]) if scores.size else None
+    terms = tuple(
+        "|".join(f"{s}" if f == 1 else f"{s}*{f}" for s, f in term.alternatives)
+        for term in query.terms
+    )
+    return Explanation(
+        question=outcome.question,
+        winner_id=passages[winner].id if winner is not None else None,
+        winner_score=float(scores[winner]) if winner is not None else 0.0,
+        expected_id=expected_id,
+        expected_rank=expected_rank,
+        expected_score=expected_score,
+        terms=terms,
+        abstained=outcome.answer.abstained,
+    )

@@ -1,0 +1,112 @@
+"""Bilingual glossary: groups of words and names that mean the same thing in this dispute."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.errors import GlossaryError
+
+DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.yaml")
+MAX_PHRASE_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Equivalence groups, each a tuple of phrases as written in glossary.yaml."""
+
+    groups: tuple[tuple[str, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+
+def load_glossary(path: str | Path | None = None) -> Glossary:
+    """Reads and validates a glossary file; GlossaryError names the file and the fault."""
+    path = Path(path) if path is not None else DEFAULT_GLOSSARY
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GlossaryError(f"glossary not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GlossaryError(f"{path}: cannot be read as UTF-8 ({exc})") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise GlossaryError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None
+    if not isinstance(data, dict):
+        raise GlossaryError(f"{path}: expected sections 'aliases' and 'terms' (lists of groups)")
+    unknown = set(data) - {"aliases", "terms"}
+    if unknown:
+        raise GlossaryError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
+    groups: list[tuple[str, ...]] = []
+    for section in ("aliases", "terms"):
+        for number, group in enumerate(data.get(section) or [], start=1):
+            if (
+                not isinstance(group, list)
+                or len(group) < 2
+                or not all(isinstance(p, str) and p.strip() for p in group)
+            ):
+                raise GlossaryError(
+                    f"{path}: {section} group {number} must be a list of two or more phrases"
+                )
+            groups.append(tuple(p.strip() for p in group))
+    return Glossary(tuple(groups))
+
+
+class GlossaryMatcher:
+    """Finds glossary phrases in a question's words and returns their group's other stems.
+
+    Phrases are compared as stem sequences, under the French stemmer and under the English
+    one, so "suing", "sued" and "sue" all meet the glossary's "sue".
+    """
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        french_stem: Callable[[str], str],
+        english_stem: Callable[[str], str],
+        content_words: Callable[[str], list[str]],
+    ) -> None:
+        self._fr = french_stem
+        self._en = english_stem
+        self._phrases: dict[tuple[str, ...], set[int]] = {}
+        self._group_stems: list[tuple[str, ...]] = []
+        for number, group in enumerate(glossary.groups):
+            stems: list[str] = []
+            for phrase in group:
+                phrase_words = content_words(phrase)
+                if not phrase_words:
+                    continue
+                for key in self._keys(phrase_words):
+                    self._phrases.setdefault(key, set()).add(number)
+                stems.extend(self._fr(w) for w in phrase_words)
+            self._group_stems.append(tuple(dict.fromkeys(stems)))
+
+    def _keys(self, phrase_words: Sequence[str]) -> set[tuple[str, ...]]:
+        return {tuple(self._fr(w) for w in phrase_words), tuple(self._en(w) for w in phrase_words)}
+
+    def match(self, question_words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Spans (start, end, expansion stems) of glossary phrases, longest match first."""
+        spans: list[tuple[int, int, tuple[str, ...]]] = []
+        position = 0
+        while position < len(question_words):
+            for length in range(min(MAX_PHRASE_WORDS, len(question_words) - position), 0, -1):
+                window = question_words[position : position + length]
+                groups: set[int] = set()
+                for key in self._keys(window):
+                    groups |= self._phrases.get(key, set())
+                if groups:
+                    stems = tuple(
+                        dict.fromkeys(s for g in sorted(groups) for s in self._group_stems[g])
+                    )
+                    spans.append((position, position + length, stems))
+                    position += length
+                    break
+            else:
+                position += 1
+        return spans

@@ -1,0 +1,235 @@
+"""Sparse term-weight index over passages: fitted with scikit-learn, scored column by column."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from knowledge.errors import IndexLoadError
+
+WEIGHTINGS = ("bm25", "tfidf")
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """How passages are weighted; part of the saved index's key.
+
+    `context_weight` scales the counts of the title and heading words added to each
+    passage: they say what the passage is about without being its content.
+    """
+
+    weighting: str = "bm25"
+    k1: float = 1.2
+    b: float = 0.75
+    context_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.weighting not in WEIGHTINGS:
+            raise ValueError(
+                f"weighting must be one of {', '.join(WEIGHTINGS)}, not {self.weighting!r}"
+            )
+        if self.k1 < 0 or not 0 <= self.b <= 1 or self.context_weight < 0:
+            raise ValueError("k1 must be >= 0, b in [0, 1], context_weight >= 0")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage's row in the index and its score for one query."""
+
+    row: int
+    score: float
+
+
+class Index:
+    """Passages x terms weights in CSC form, so a query reads only its terms' columns.
+
+    BM25:   w(t, p) = idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * |p| / avg|p|)),
+            idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))
+    TF-IDF: w(t, p) = (1 + ln tf) * idf(t), rows L2-normalised (scikit-learn's smooth idf).
+    score(q, p) = sum over query terms t of q(t) * w(t, p).
+    """
+
+    def __init__(
+        self,
+        terms: Sequence[str],
+        weights: sparse.csc_matrix,
+        idf: np.ndarray,
+        options: IndexOptions,
+    ) -> None:
+        self.terms = list(terms)
+        self.vocabulary = {term: column for column, term in enumerate(self.terms)}
+        self.weights = weights
+        self.idf = idf
+        self.options = options
+        self.max_idf = float(idf.max()) if idf.size else 1.0
+
+    @property
+    def size(self) -> int:
+        return self.weights.shape[0]
+
+    @classmethod
+    def build(
+        cls,
+        bodies: Sequence[str],
+        contexts: Sequence[str],
+        analyzer: Callable[[str], list[str]],
+        options: IndexOptions | None = None,
+    ) -> Index:
+        """Fits the vocabulary on bodies and contexts, then weights their combined counts."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        options = options or IndexOptions()
+        if not bodies:
+            raise ValueError("cannot index an empty corpus: give at least one passage")
+        if len(contexts) != len(bodies):
+            raise ValueError("bodies and contexts must have the same length")
+        vectorizer = CountVectorizer(analyzer=analyzer, dtype=np.float32)
+        body_counts = vectorizer.fit_transform(list(bodies) + list(contexts))
+        n = len(bodies)
+        counts = body_counts[:n] + options.context_weight * body_counts[n:]
+        counts = sparse.csr_matrix(counts, dtype=np.float32)
+        counts.eliminate_zeros()
+        terms = vectorizer.get_feature_names_out().tolist()
+        weights, idf = _weigh(counts, options)
+        return cls(terms, weights.tocsc(), idf, options)
+
+    def scores(self, groups: Sequence[Sequence[tuple[str, float]]]) -> np.ndarray:
+        """Dense scores of every passage, reading only the query terms' columns.
+
+        Each group is one query word and its alternatives (stem, factor): a glossary
+        synonym or a spelling correction. A passage earns the best alternative it holds,
+        factor times weight, so one word never counts twice through its synonyms.
+        """
+        scores = np.zeros(self.size, dtype=np.float32)
+        indptr, indices, data = self.weights.indptr, self.weights.indices, self.weights.data
+        for group in groups:
+            postings = [
+                (column, factor)
+                for term, factor in group
+                if factor > 0 and (column := self.vocabulary.get(term)) is not None
+            ]
+            if not postings:
+                continue
+            query_weight = 1.0
+            if self.options.weighting == "tfidf":
+                query_weight = max(float(self.idf[column]) for column, _ in postings)
+            if len(postings) == 1:
+                column, factor = postings[0]
+                start, end = indptr[column], indptr[column + 1]
+                scores[indices[start:end]] += (query_weight * factor) * data[start:end]
+                continue
+            rows = np.concatenate([indices[indptr[c] : indptr[c + 1]] for c, _ in postings])
+            values = np.concatenate(
+                [factor * data[indptr[c] : indptr[c + 1]] for c, factor in postings]
+            )
+            order = np.lexsort((-values, rows))
+            rows, values = rows[order], values[order]
+            first = np.ones(rows.size, dtype=bool)
+            first[1:] = rows[1:] != rows[:-1]
+            scores[rows[first]] += query_weight * values[first]
+        return scores
+
+    def search(self, groups: Sequence[Sequence[tuple[str, float]]], k: int) -> list[Hit]:
+        """The k best passages with a positive score, best first (ties: earlier row first)."""
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        return top_k(self.scores(groups), k)
+
+    def contains(self, row: int, term: str) -> bool:
+        """Whether a passage (with its context) has the term."""
+        column = self.vocabulary.get(term)
+        if column is None:
+            return False
+        start, end = self.weights.indptr[column], self.weights.indptr[column + 1]
+        rows = self.weights.indices[start:end]
+        position = np.searchsorted(rows, row)
+        return bool(position < rows.size and rows[position] == row)
+
+    def idf_of(self, term: str) -> float:
+        """The term's idf, or the corpus's highest for an unknown term (rarer than any)."""
+        column = self.vocabulary.get(term)
+        return float(self.idf[column]) if column is not None else self.max_idf
+
+    def save(self, path: Path, key: str) -> None:
+        """Writes a .npz (no pickle) holding the matrix, idf, terms, options and key."""
+        meta = {"format": FORMAT_VERSION, "key": key, "options": asdict(self.options)}
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as handle:
+            np.savez(
+                handle,
+                data=self.weights.data,
+                indices=self.weights.indices,
+                indptr=self.weights.indptr,
+                shape=np.asarray(self.weights.shape, dtype=np.int64),
+                idf=self.idf,
+                terms=np.asarray(self.terms, dtype=np.str_),
+                meta=np.asarray(json.dumps(meta)),
+            )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> Index:
+        """Reads a saved index; IndexLoadError if it is unreadable or built for another key."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                meta = json.loads(str(saved["meta"]))
+                if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
+                    raise IndexLoadError(f"{path}: saved index is stale (built for other inputs)")
+                shape = tuple(int(x) for x in saved["shape"])
+                weights = sparse.csc_matrix(
+                    (saved["data"], saved["indices"], saved["indptr"]), shape=shape
+                )
+                terms = saved["terms"].tolist()
+                idf = saved["idf"]
+                options = IndexOptions(**meta["options"])
+        except IndexLoadError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+            raise IndexLoadError(f"{path}: saved index is unreadable ({exc})") from None
+        if len(terms) != shape[1] or idf.shape[0] != shape[1]:
+            raise IndexLoadError(f"{path}: saved index is inconsistent")
+        return cls(terms, weights, idf, options)
+
+
+def top_k(scores: np.ndarray, k: int) -> list[Hit]:
+    """Positive scores only, best first; a partial sort, so cost does not grow with k log n."""
+    candidates = np.flatnonzero(scores > 0)
+    if candidates.size > k:
+        part = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[part]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return [Hit(int(candidates[i]), float(scores[candidates[i]])) for i in order]
+
+
+def _weigh(
+    counts: sparse.csr_matrix, options: IndexOptions
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    n_passages = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    if options.weighting == "bm25":
+        idf = np.log1p((n_passages - df + 0.5) / (df + 0.5))
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        average = float(lengths.mean()) or 1.0
+        norm = options.k1 * (1 - options.b + options.b * lengths / average)
+        tf = counts.data
+        row_of = np.repeat(np.arange(n_passages), np.diff(counts.indptr))
+        data = idf[counts.indices] * tf * (options.k1 + 1) / (tf + norm[row_of])
+    else:
+        idf = np.log((1 + n_passages) / (1 + df)) + 1
+        data = (1 + np.log(counts.data)) * idf[counts.indices]
+        weights = sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+        row_norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        row_norms[row_norms == 0] = 1
+        row_of = np.repeat(np.arange(n_passages), np.diff(counts.indptr))
+        data = data / row_norms[row_of]
+    weights = sparse.csr_matrix(
+        (data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape
+    )
+    return weights, idf.astype(np.float32)

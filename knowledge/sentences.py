@@ -1,0 +1,47 @@
+"""Sentence boundaries in French and English prose, for key sentences and long paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+# A boundary: terminal punctuation, optional closing quotes/brackets, white space, then
+# something that can start a sentence (capital, digit, opening quote or dash).
+_BOUNDARY = re.compile(
+    r"""(?<=[.!?…])(["'”»\u201d)\]]*)\s+(?=[«"“\u201c(\[\-–—]?\s*[A-ZÀ-ÖØ-Þ0-9])"""
+)
+# Tokens ending in a period that do not end a sentence: initials and common abbreviations.
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:M|MM|Mme|Mlle|Dr|Pr|St|Ste|Mr|Mrs|Ms|Jr|Sr|etc|cf|vs|av|apr|J\.-C|no|p)|"
+    r"\b(?:[A-Z]\.){2,})\.$"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, as written (no normalisation), in order, none empty."""
+    pieces: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        candidate = text[start : match.end(1)].rstrip()
+        last_token = candidate.split()[-1] if candidate.split() else ""
+        if _ABBREVIATION.search(last_token.rstrip("\"'”»)]")):
+            continue
+        pieces.append(candidate)
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def chunk_sentences(text: str, max_chars: int) -> list[str]:
+    """Groups consecutive sentences into chunks of at most `max_chars` (one long sentence
+    stays whole: cutting mid-sentence would break the key sentence)."""
+    chunks: list[str] = []
+    current = ""
+    for sentence in split_sentences(text):
+        if current and len(current) + 1 + len(sentence) > max_chars:
+            chunks.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        chunks.append(current)
+    return chunks

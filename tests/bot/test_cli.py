@@ -1,0 +1,220 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_CORPUS, EXIT_INPUT, EXIT_OK, EXIT_SETTINGS, main
+from tests.conftest import SEEDS, SHARED, write_article
+
+ASK_KEYS = {"question", "abstained", "passages"}
+PASSAGE_KEYS = {"text", "score", "sentence", "doc"}
+DOC_KEYS = {"id", "title", "date", "sources", "path"}
+EVAL_KEYS = {
+    "questions", "hit@1", "hit@3", "mrr", "abstain_offtopic", "false_abstain", "by_lang",
+    "by_kind", "index_build_s", "latency_ms", "items",
+}  # fmt: skip
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["ask", "Qui est John Matze ?", "--json", "--top", "2"], capsys)
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert set(data) >= ASK_KEYS
+    assert data["question"] == "Qui est John Matze ?"
+    assert data["abstained"] is False
+    assert len(data["passages"]) == 2
+    first = data["passages"][0]
+    assert set(first) >= PASSAGE_KEYS
+    assert set(first["doc"]) >= DOC_KEYS
+    assert first["sentence"] in first["text"]
+    assert first["score"] >= data["passages"][1]["score"]
+    assert "é" in out  # French stays readable: ensure_ascii=False
+
+
+def test_ask_text_shows_sentence_passage_and_citation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["ask", "Qui a reçu le message d'Amazon Web Services ?"], capsys)
+    assert code == EXIT_OK
+    assert out.startswith("» ")
+    assert "Amy Peikoff" in out.splitlines()[0]
+    assert "sources: CNN Business" in out
+    assert "article 002" in out
+
+
+def test_ask_offtopic_json_says_abstained(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["ask", "Quelle est la recette de la tarte tatin ?", "--json"], capsys)
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["abstained"] is True
+    assert data["passages"] == []
+    assert len(data["suggestions"]) == 2
+
+
+def test_ask_with_jsonl_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        '{"id": "a", "title": "Ouganda", "text": "L\'Ouganda est surnommé la perle de l\'Afrique."}\n'
+        '{"id": "b", "title": "Sport", "text": "Le sport emploie cent mille salariés."}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(["ask", "perle de l'Afrique", "--json", "--corpus", str(corpus)], capsys)
+    assert code == EXIT_OK
+    assert json.loads(out)["passages"][0]["doc"]["id"] == "a"
+
+
+def test_eval_json_follows_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- {q: "Qui est John Matze ?", lang: fr, expect: ["John Matze"]}\n'
+        '- {q: "Comment faire une pizza ?", lang: fr, offtopic: true}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(["eval", str(questions), "--json"], capsys)
+    assert code == EXIT_OK
+    report = json.loads(out)
+    assert set(report) >= EVAL_KEYS
+    assert report["hit@1"] == 1.0
+    assert report["abstain_offtopic"] == 1.0
+    assert set(report["latency_ms"]) == {"p50", "p95", "max"}
+    assert report["items"][0]["rank"] == 1
+    assert report["items"][0]["top"]["doc"] == "003"
+
+
+def test_eval_table_is_readable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- {q: "Qui est John Matze ?", lang: fr, expect: ["John Matze"]}\n', encoding="utf-8"
+    )
+    code, out, _ = run_cli(["eval", str(questions), "--explain"], capsys)
+    assert code == EXIT_OK
+    assert "hit@1" in out and "overall" in out and "lang fr" in out
+    assert "p50" in out and "index build" in out
+    assert "Misses:" in out
+
+
+@pytest.mark.skipif(
+    not (SHARED / "eval" / "dev-questions.yaml").exists(), reason="no shared dev set"
+)
+def test_eval_explain_names_expected_and_winning_passages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run_cli(
+        ["eval", str(SHARED / "eval" / "dev-questions.yaml"), "--explain"], capsys
+    )
+    assert code == EXIT_OK
+    misses = out.split("Misses:")[1]
+    for line in misses.strip().splitlines():
+        if line.startswith("- '") and "off-topic" not in line:
+            assert "winner" in line and ("expected" in line or "no passage" in line)
+
+
+def assert_one_line_error(err: str, fragment: str) -> None:
+    assert err.startswith("error: ")
+    assert fragment in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_blank_question_is_one_clear_line(
+    question: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(["ask", question], capsys)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "question is empty")
+
+
+def test_top_below_one_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["ask", "Parler", "--top", "0"], capsys)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "--top must be at least 1")
+
+
+def test_missing_corpus_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(["ask", "Parler ?", "--corpus", str(tmp_path / "none")], capsys)
+    assert code == EXIT_CORPUS
+    assert_one_line_error(err, "corpus not found")
+
+
+def test_empty_corpus_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = run_cli(["ask", "Parler ?", "--corpus", str(tmp_path / "empty")], capsys)
+    assert code == EXIT_CORPUS
+    assert_one_line_error(err, "no passages")
+
+
+def test_malformed_catalog_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Parler a porté plainte contre Amazon.")
+    (folder / "catalog.yaml").write_text("a: {title: [oops\n", encoding="utf-8")
+    code, _, err = run_cli(["ask", "Parler ?", "--corpus", str(folder)], capsys)
+    assert code == EXIT_CORPUS
+    assert_one_line_error(err, "catalog.yaml, line")
+
+
+def test_non_utf8_article_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes("Parler a été écarté.".encode("cp1252"))
+    code, _, err = run_cli(["ask", "Parler ?", "--corpus", str(folder)], capsys)
+    assert code == EXIT_CORPUS
+    assert_one_line_error(err, "not UTF-8")
+
+
+def test_missing_question_file_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(["eval", str(tmp_path / "none.yaml")], capsys)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "question file not found")
+
+
+def test_bad_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QA_TOP_K", "many")
+    code, _, err = run_cli(["ask", "Parler ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert_one_line_error(err, "QA_TOP_K")
+
+
+def test_repl_answers_and_survives_bad_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = "\n".join(
+        ["Qui est John Matze ?", ":sources", ":source 003", ":source nope", ":source", ":what",
+         "\x00\u202e\u0301", "", ":help", ":quit", "never read"]
+    )  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines + "\n"))
+    code, out, _ = run_cli(["repl", "--corpus", str(SEEDS)], capsys)
+    assert code == EXIT_OK
+    assert "John Matze" in out
+    assert "004  Parler se désiste" in out
+    assert "## Amazon signe la fin de Parler" in out
+    assert "no document with id 'nope'" in out
+    assert "usage: :source ID" in out
+    assert "unknown command ':what'" in out
+    assert ":sources" in out  # the help text
+    assert "never read" not in out
+
+
+def test_no_command_without_token_starts_the_repl(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Qui est John Matze ?\n"))
+    code, out, err = run_cli([], capsys)
+    assert code == EXIT_OK
+    assert "starting the terminal REPL" in err
+    assert "John Matze" in out

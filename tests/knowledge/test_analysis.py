@@ -1,0 +1,68 @@
+import pytest
+
+from knowledge.analysis import Analyzer, fold, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L’Assemblée", "l'assemblee"),
+        ("« Élysée »", "elysee"),
+        ("ŒUVRE", "oeuvre"),
+        ("Parler — Amazon", "parler - amazon"),
+        ("  plusieurs \n espaces ", "plusieurs espaces"),
+    ],
+)
+def test_fold_removes_case_accents_and_typography(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("l'hébergeur", ["hebergeur"]),
+        ("d’Amazon", ["amazon"]),
+        ("qu'il", ["il"]),
+        ("jusqu'au", ["au"]),
+        ("lorsqu'elle", ["elle"]),
+        ("puisqu'on", ["on"]),
+        ("s'est", ["est"]),
+        ("c'était", ["etait"]),
+        ("n'a", ["a"]),
+        ("j'ai", ["ai"]),
+        ("m'a t'a", ["a", "a"]),
+        ("Parler's CEO", ["parler", "ceo"]),
+    ],
+)
+def test_words_drop_elisions_and_clitics(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_inverted_subject_is_dropped_from_the_verb() -> None:
+    assert words("a-t-il poursuit-il est-ce") == ["a", "poursuit", "est"]
+
+
+def test_hyphenated_compound_matches_the_joined_spelling() -> None:
+    analyze = Analyzer()
+    assert set(analyze("plateforme")) <= set(analyze("plate-forme"))
+
+
+def test_accented_and_plain_spellings_give_the_same_terms() -> None:
+    analyze = Analyzer()
+    assert analyze("hébergement désisté États-Unis") == analyze("hebergement desiste etats-unis")
+
+
+def test_inflections_share_a_stem() -> None:
+    analyze = Analyzer()
+    assert analyze("plainte")[0] == analyze("plaintes")[0]
+    assert analyze("désisté")[0] == analyze("désister")[0]
+    assert analyze("utilisateurs")[0] == analyze("utilisateur")[0]
+
+
+def test_stop_words_go_but_fact_words_stay() -> None:
+    analyze = Analyzer()
+    assert analyze("Qui est le patron de la société ?") == analyze("patron société")
+    # The maintained lists call these stop words; here they are facts.
+    assert analyze("État de Washington")[0] == analyze("état")[0]
+    assert analyze("extrême droite") == analyze("extrême") + analyze("droite")
+    assert analyze("Who fired the CEO") == analyze("fired CEO")

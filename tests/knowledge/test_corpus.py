@@ -1,0 +1,155 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from knowledge.corpus import is_heading, load_corpus, parse_article
+from knowledge.errors import CorpusError
+from tests.conftest import PIAF, SEEDS, write_article
+
+METADATA_LINE = re.compile(r"^\s*(date \d{4}|©|source\s*:|à lire également)", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return load_corpus(SEEDS)
+
+
+def test_seed_ids_come_from_file_names(seeds) -> None:
+    assert [d.id for d in seeds.documents] == ["000", "001", "002", "003", "004"]
+
+
+def test_no_metadata_line_in_any_passage(seeds) -> None:
+    for passage in seeds.passages:
+        assert not METADATA_LINE.match(passage.text), passage.id
+        assert "© Parler" not in passage.text
+        assert "Source : " not in passage.text
+        assert "À lire également" not in passage.text
+
+
+def test_date_marker_becomes_the_date(seeds) -> None:
+    assert seeds.document("000").date == "2021-03"
+    assert seeds.passages_of("000")[0].text.startswith("Après le retrait")
+
+
+def test_source_line_becomes_a_cited_outlet(seeds) -> None:
+    assert "CNN Business" in seeds.document("002").sources
+    assert "UPI" in seeds.document("003").sources
+
+
+def test_catalog_gives_titles_dates_and_outlets(seeds) -> None:
+    document = seeds.document("000")
+    assert "Washington" in document.title
+    assert {"Reuters", "The Verge"} <= set(document.sources)
+    assert seeds.document("004").date == "2021-03"
+
+
+def test_headings_are_context_not_passages(seeds) -> None:
+    texts = {p.text for p in seeds.passages}
+    assert "Amazon signe la fin de Parler" not in texts
+    assert "La plainte de Parler" not in texts
+    after_heading = next(p for p in seeds.passages_of("003") if p.text.startswith("Le patron"))
+    assert after_heading.section == "Amazon signe la fin de Parler"
+    first = seeds.passages_of("001")[0]
+    assert (
+        first.section
+        == "Parler annule la poursuite contre Amazon et en dépose une autre à la place"
+    )
+
+
+def test_passage_text_stays_as_written(seeds) -> None:
+    assert any("l’héberger" in d.text for d in seeds.documents)
+    assert any("n’y aura donc pas" in p.text for p in seeds.passages)
+
+
+def test_long_paragraph_is_split_at_sentence_boundaries() -> None:
+    sentence = "Parler a déposé une plainte contre Amazon devant un tribunal américain. "
+    parsed = parse_article(sentence * 40)
+    assert len(parsed.paragraphs) > 1
+    for text, _ in parsed.paragraphs:
+        assert text.endswith("américain.")
+        assert len(text) <= 1200
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("Amazon justifie sa décision", True),
+        ("Le procès explique cela plus en détail, en déclarant:", False),
+        ("Parler est revenu.", False),
+        ("", False),
+    ],
+)
+def test_heading_detection(line: str, heading: bool) -> None:
+    assert is_heading(line) is heading
+
+
+def test_article_without_catalog_entry_loads_with_title_from_first_line(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Un titre court\n\nUn paragraphe sur Parler et Amazon.")
+    write_article(folder, "b.txt", "Un autre paragraphe, sans titre, sur Amazon Web Services.")
+    (folder / "catalog.yaml").write_text(
+        'a: {title: "Titre A"}\nzz: {title: "Absent"}\n', encoding="utf-8"
+    )
+    corpus = load_corpus(folder)
+    assert corpus.document("a").title == "Titre A"
+    assert corpus.document("b").title.startswith("Un autre paragraphe")
+    assert any("b.txt" in w and "no entry" in w for w in corpus.warnings)
+    assert any("'zz'" in w and "no article file" in w for w in corpus.warnings)
+
+
+def test_malformed_catalog_names_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Un paragraphe sur Parler.")
+    (folder / "catalog.yaml").write_text(
+        'a:\n  title: "ok"\n  sources: [Reuters\n', encoding="utf-8"
+    )
+    with pytest.raises(CorpusError, match=r"catalog\.yaml, line \d+: malformed YAML"):
+        load_corpus(folder)
+
+
+def test_non_utf8_article_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "latin1.txt").write_bytes("Un réseau social écarté.".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin1\.txt: not UTF-8"):
+        load_corpus(folder)
+
+
+def test_missing_corpus_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="corpus not found"):
+        load_corpus(tmp_path / "nowhere")
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no passages"):
+        load_corpus(tmp_path / "empty")
+
+
+def test_jsonl_corpus_loads_documents_with_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        '{"id": "x1", "title": "Titre", "text": "Un texte sur Epik.", "source": "AFP", "date": "2021-01"}\n'
+        "\n"
+        '{"id": "x2", "title": "Autre", "text": "Un autre texte."}\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus(path)
+    assert [d.id for d in corpus.documents] == ["x1", "x2"]
+    assert corpus.document("x1").sources == ("AFP",)
+    assert corpus.document("x1").date == "2021-01"
+
+
+def test_jsonl_bad_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "x1", "text": "ok."}\n{"id": \n', encoding="utf-8")
+    with pytest.raises(CorpusError, match="line 2: invalid JSON"):
+        load_corpus(path)
+
+
+@pytest.mark.skipif(not PIAF.exists(), reason="shared PIAF corpus not present")
+def test_piaf_corpus_loads_every_paragraph() -> None:
+    corpus = load_corpus(PIAF / "corpus.jsonl")
+    assert len(corpus.documents) == 761
+    assert len({p.doc_id for p in corpus.passages}) == 761

@@ -1,0 +1,73 @@
+import pytest
+
+from knowledge.analysis import fold
+from knowledge.engine import Engine
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "expected"),
+    [
+        ("Qui est John Matze ?", "003", "John Matze"),
+        ("Quel délai le contrat donne-t-il pour corriger une violation ?", "000", "30 jours"),
+        ("Qui a reçu le message d'Amazon Web Services ?", "002", "Amy Peikoff"),
+        ("Epik est-il un refuge pour l'extrême droite ?", "004", "refuge"),
+        ("Quand la motion préliminaire a-t-elle été rejetée ?", "004", "21 janvier"),
+        ("Quelle application était la plus téléchargée samedi ?", "003", "plus téléchargée"),
+    ],
+)
+def test_known_fact_is_the_first_passage(
+    engine: Engine, question: str, doc: str, expected: str
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert answer.best is not None
+    assert answer.best.document.id == doc
+    assert fold(expected) in fold(answer.best.text)
+
+
+def test_key_sentence_is_the_sentence_that_answers(engine: Engine) -> None:
+    answer = engine.ask("Qui a reçu le message d'Amazon Web Services ?")
+    assert "Amy Peikoff" in answer.sentence
+    assert answer.sentence in answer.best.text
+    assert len(answer.sentence) < len(answer.best.text)
+
+
+def test_typographic_apostrophe_in_question_matches_plain_one_in_text(engine: Engine) -> None:
+    plain = engine.ask("Epik est un refuge pour l'extrême droite")
+    curly = engine.ask("Epik est un refuge pour l’extrême droite")
+    assert plain.best.passage.id == curly.best.passage.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quelle est la recette de la tarte tatin ?",
+        "Who won the football world cup?",
+        "zzzz ???",
+        "",
+        "   ",
+        "?!...",
+        "le la les de du",
+    ],
+)
+def test_offtopic_or_empty_question_abstains(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained
+    assert answer.passages == ()
+    assert len(answer.suggestions) == 2
+    assert "Parler" in answer.topics
+
+
+def test_suggested_questions_are_answered(engine: Engine) -> None:
+    for suggestion in engine.suggestions():
+        assert not engine.ask(suggestion).abstained, suggestion
+
+
+def test_top_k_bounds_the_passages(engine: Engine) -> None:
+    assert len(engine.ask("Parler Amazon plainte", k=1).passages) == 1
+    assert len(engine.ask("Parler Amazon plainte", k=5).passages) == 5
+
+
+def test_k_below_one_is_refused(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        engine.ask("Parler", k=0)
