@@ -61,6 +61,7 @@ _KEPT_ENGLISH = {
 _EXTRA_ENGLISH = {
     "did", "does", "doing", "done", "got", "gets", "getting", "having", "make", "makes",
     "made", "give", "gave", "given", "tell", "told", "let", "lets", "say", "says",
+    "happen", "happened", "happens", "happening", "went", "going", "know", "knows",
 }  # fmt: skip
 
 

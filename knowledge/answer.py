@@ -11,9 +11,11 @@ from knowledge.corpus import Document, Passage
 from knowledge.query import Query, QueryTerm
 from knowledge.sentences import split_sentences
 
-# A passage from another article corroborates (or contradicts) the best one when it
-# scores at least this share of the best score: lower, it answers another question.
-RELATED_SCORE_RATIO = 0.6
+# A passage from another article corroborates the best one when it scores at least
+# this share of the best score; it may contradict it from a lower share, because a
+# different answer shares fewer words with the best passage's phrasing.
+CORROBORATION_SCORE_RATIO = 0.75
+CONFLICT_SCORE_RATIO = 0.6
 # A name: capitalised words in a row ("Amazon Web Services", "Donald Trump").
 _NAME = re.compile(r"\b[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*)*")
 
@@ -80,6 +82,8 @@ def coverage(
     """
     total = matched = 0.0
     for term in query.terms:
+        if term.cue:
+            continue
         importance = term_importance(term, idf_of)
         total += importance
         best = max((factor for stem, factor in term.alternatives if has_term(stem)), default=0.0)
@@ -124,25 +128,32 @@ def split_related(
     best: RankedPassage,
     others: Sequence[RankedPassage],
     question: str,
-    common_names: frozenset[str],
+    distinctive: Callable[[str], set[str]],
 ) -> tuple[tuple[RankedPassage, ...], tuple[RankedPassage, ...]]:
     """Sorts other articles' strong passages into corroborating and conflicting ones.
 
-    Two key sentences conflict when each names something the other does not (and the
-    question names neither): they give different answers to the same question.
+    Two key sentences conflict when each names something only its own article names
+    (SkySilk in one, Epik in the other) and the question names neither: they give
+    different answers to the same question.
     """
     asked = {w.casefold() for w in re.findall(r"\w+", question)}
-    best_names = {n for n in names_in(best.sentence, common_names) if n.casefold() not in asked}
+
+    def answers_with(ranked: RankedPassage) -> set[str]:
+        return {n for n in distinctive(ranked.sentence) if n.casefold() not in asked}
+
+    best_names = answers_with(best)
     corroborating: list[RankedPassage] = []
     conflicting: list[RankedPassage] = []
     seen_docs = {best.document.id}
     for other in others:
-        if other.document.id in seen_docs or other.score < RELATED_SCORE_RATIO * best.score:
+        if other.document.id in seen_docs or other.score < CONFLICT_SCORE_RATIO * best.score:
             continue
-        seen_docs.add(other.document.id)
-        names = {n for n in names_in(other.sentence, common_names) if n.casefold() not in asked}
+        names = answers_with(other)
         if best_names and names and not (best_names & names):
             conflicting.append(other)
-        else:
+        elif other.score >= CORROBORATION_SCORE_RATIO * best.score:
             corroborating.append(other)
+        else:
+            continue
+        seen_docs.add(other.document.id)
     return tuple(corroborating), tuple(conflicting)

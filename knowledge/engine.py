@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.analysis import Analyzer, words
+from knowledge.analysis import Analyzer, fold, words
 from knowledge.answer import (
     Answer,
     RankedPassage,
@@ -21,15 +22,19 @@ from knowledge.cache import cached_index
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Index, IndexOptions
-from knowledge.query import Query, QueryParser, SpellingCorrector
+from knowledge.query import Query, QueryParser
 
 log = logging.getLogger(__name__)
 
 # How many passages are ranked before picking the answer, corroboration and conflicts.
 CANDIDATES = 10
-# Default abstention threshold on the best passage's coverage of the question (see
-# knowledge/README.md, "Abstention", for how it was chosen from the dev score distributions).
-DEFAULT_MIN_COVERAGE = 0.45
+# Abstention thresholds (knowledge/README.md, "Abstention", shows how they were chosen from
+# the score distributions of on-topic and off-topic questions): the best passage must
+# cover this share of the question's idf mass...
+DEFAULT_MIN_COVERAGE = 0.3
+# ...and the corpus must know this share of it: a question made mostly of words no
+# article uses (a recipe, a sports score) is about something else.
+DEFAULT_MIN_KNOWN = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,11 +42,14 @@ class EngineOptions:
     """Ranking and abstention knobs; the operator's settings map onto these."""
 
     min_coverage: float = DEFAULT_MIN_COVERAGE
+    min_known: float = DEFAULT_MIN_KNOWN
     index: IndexOptions = field(default_factory=IndexOptions)
 
     def __post_init__(self) -> None:
-        if not 0 <= self.min_coverage <= 1:
-            raise ValueError(f"min_coverage must be between 0 and 1, not {self.min_coverage}")
+        for name in ("min_coverage", "min_known"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise ValueError(f"{name} must be between 0 and 1, not {value}")
 
 
 class Engine:
@@ -61,9 +69,9 @@ class Engine:
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
         self._parser = QueryParser(
-            self.analyzer, index.vocabulary, glossary, SpellingCorrector(_surface_words(corpus))
+            self.analyzer, index.vocabulary, glossary, _surface_words(corpus)
         )
-        self._common_names = _common_names(corpus)
+        self._name_documents = _name_documents(corpus)
 
     @classmethod
     def from_corpus(
@@ -107,11 +115,16 @@ class Engine:
         corrections = tuple((t.word, c) for t in query.terms for c in t.corrected[:1])
         if not query.terms:
             return self._abstain(question, "no searchable word in the question", corrections)
+        known = coverage(query, self.index.vocabulary.__contains__, self.index.idf_of)
+        if known < self.options.min_known:
+            return self._abstain(question, "the articles do not use most of its words", corrections)
         ranked = self.rank(query, max(k, CANDIDATES))
         if not ranked or ranked[0].coverage < self.options.min_coverage:
             return self._abstain(question, "no passage covers the question", corrections)
         best = ranked[0]
-        corroborating, conflicting = split_related(best, ranked[1:], question, self._common_names)
+        corroborating, conflicting = split_related(
+            best, ranked[1:], question, self._distinctive_names
+        )
         return Answer(
             question=question,
             passages=tuple(ranked[:k]),
@@ -142,6 +155,10 @@ class Engine:
             )
         return ranked
 
+    def _distinctive_names(self, sentence: str) -> set[str]:
+        """Names in the sentence that a single article of the corpus uses."""
+        return {n for n in names_in(sentence, frozenset()) if self._name_documents.get(n, 0) == 1}
+
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""
         found = [q for d in self.documents for q in d.questions]
@@ -154,10 +171,7 @@ class Engine:
 
     def topics(self) -> str:
         """What the corpus is about, from the names most of its articles share."""
-        counts = Counter(
-            name for d in self.documents for name in set(names_in(d.text, frozenset()))
-        )
-        top = [name for name, _ in counts.most_common(6)]
+        top = [name for name, _ in Counter(self._name_documents).most_common(6)]
         return ", ".join(top)
 
     def _abstain(
@@ -191,12 +205,16 @@ def _surface_words(corpus: Corpus) -> set[str]:
     return found
 
 
-def _common_names(corpus: Corpus) -> frozenset[str]:
-    """Names in more than half of the articles (Parler, Amazon): never a distinct answer."""
-    if len(corpus.documents) < 2:
-        return frozenset()
-    counts = Counter(name for d in corpus.documents for name in set(names_in(d.text, frozenset())))
-    return frozenset(n for n, c in counts.items() if c > len(corpus.documents) / 2)
+def _name_documents(corpus: Corpus) -> dict[str, int]:
+    """How many articles name each name; capitalised common words ("Web", also written
+    "web") are not names."""
+    lower = {fold(w) for d in corpus.documents for w in re.findall(r"\b[a-zà-ÿ][\w-]*", d.text)}
+    return Counter(
+        name
+        for d in corpus.documents
+        for name in set(names_in(d.text, frozenset()))
+        if fold(name) not in lower
+    )
 
 
 def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -19,6 +19,7 @@ class Glossary:
     """Equivalence groups, each a tuple of phrases as written in glossary.yaml."""
 
     groups: tuple[tuple[str, ...], ...]
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -39,8 +40,8 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise GlossaryError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None
     if not isinstance(data, dict):
-        raise GlossaryError(f"{path}: expected sections 'aliases' and 'terms' (lists of groups)")
-    unknown = set(data) - {"aliases", "terms"}
+        raise GlossaryError(f"{path}: expected sections 'aliases', 'terms' and 'cues'")
+    unknown = set(data) - {"aliases", "terms", "cues"}
     if unknown:
         raise GlossaryError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
     groups: list[tuple[str, ...]] = []
@@ -55,7 +56,13 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
                     f"{path}: {section} group {number} must be a list of two or more phrases"
                 )
             groups.append(tuple(p.strip() for p in group))
-    return Glossary(tuple(groups))
+    cues = data.get("cues") or {}
+    if not isinstance(cues, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) for w in v)
+        for k, v in cues.items()
+    ):
+        raise GlossaryError(f"{path}: cues must map a question word to a list of answer words")
+    return Glossary(tuple(groups), {k: tuple(v) for k, v in cues.items()})
 
 
 class GlossaryMatcher:

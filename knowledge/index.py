@@ -26,9 +26,9 @@ class IndexOptions:
     """
 
     weighting: str = "bm25"
-    k1: float = 1.2
-    b: float = 0.75
-    context_weight: float = 0.5
+    k1: float = 0.9
+    b: float = 0.6
+    context_weight: float = 1.0
 
     def __post_init__(self) -> None:
         if self.weighting not in WEIGHTINGS:

@@ -9,13 +9,20 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.analysis import Analyzer
+from knowledge.analysis import Analyzer, fold
+from knowledge.analysis import words as all_words
 from knowledge.glossary import Glossary, GlossaryMatcher
 
 # Alternatives count for less than the word typed: a synonym or a guessed spelling is
 # evidence, but weaker than the user's own word.
 SYNONYM_FACTOR = 0.7
 CORRECTION_FACTOR = 0.8
+FAMILY_FACTOR = 0.5
+CUE_FACTOR = 0.4
+# Stems this long that share their beginning are one word family ("suspendu", "suspendr",
+# "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
+FAMILY_PREFIX = 6
+FAMILY_MAX_SUFFIX = 3
 
 
 @dataclass(frozen=True)
@@ -24,11 +31,14 @@ class QueryTerm:
 
     `alternatives` pairs each stem with its factor: 1.0 for the word's own stem, less for
     synonyms and corrections. `corrected` records spelling fixes for --explain and tests.
+    A `cue` stands for a question word ("pourquoi" -> "raison", "cause"): it helps rank
+    but is not part of what the passage must cover to answer.
     """
 
     word: str
     alternatives: tuple[tuple[str, float], ...]
     corrected: tuple[str, ...] = ()
+    cue: bool = False
 
     @property
     def stems(self) -> tuple[str, ...]:
@@ -49,7 +59,7 @@ class SpellingCorrector:
     """Maps a word unknown to the corpus to corpus words one or two edits away.
 
     Distance allowed grows with length (short words have too many neighbours): none
-    under 4 letters, 1 edit up to 7 letters, 2 beyond.
+    under 4 letters, 1 edit up to 7 letters, 2 beyond; the first letter must match.
     """
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
@@ -69,16 +79,47 @@ class SpellingCorrector:
         edits = self.max_edits(word)
         if edits == 0 or not word.isalpha():
             return []
+        # Typists rarely miss the first letter; requiring it keeps real words that the
+        # corpus lacks ("apprendre") from being "corrected" into others ("prendre").
         candidates = [
             w
             for length in range(len(word) - edits, len(word) + edits + 1)
             for w in self._by_length.get(length, ())
+            if w[0] == word[0]
         ]
         found = process.extract(
             word, candidates, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
         )
         found.sort(key=lambda item: (item[1], item[0]))
         return [w for w, _, _ in found[:limit]]
+
+
+class WordFamilies:
+    """Vocabulary stems grouped by their first letters, to find a stem's derivations."""
+
+    def __init__(self, stems: Iterable[str]) -> None:
+        self._by_prefix: dict[str, list[str]] = {}
+        for stem in stems:
+            if len(stem) >= FAMILY_PREFIX - 1 and stem.isalpha():
+                self._by_prefix.setdefault(stem[: FAMILY_PREFIX - 1], []).append(stem)
+
+    def relatives(self, stem: str) -> list[str]:
+        """Stems that share all but the last few letters with `stem` (at least
+        FAMILY_PREFIX - 1) and differ in length by at most FAMILY_MAX_SUFFIX: derivations,
+        not longer words that merely start the same ("franc" is not "francfort")."""
+        if len(stem) < FAMILY_PREFIX - 1:
+            return []
+        found = []
+        for other in self._by_prefix.get(stem[: FAMILY_PREFIX - 1], ()):
+            if other == stem or abs(len(other) - len(stem)) > FAMILY_MAX_SUFFIX:
+                continue
+            shared = next(
+                (i for i, (a, b) in enumerate(zip(stem, other, strict=False)) if a != b),
+                min(len(stem), len(other)),
+            )
+            if shared >= max(FAMILY_PREFIX, min(len(stem), len(other)) - 2):
+                found.append(other)
+        return sorted(found)
 
 
 class QueryParser:
@@ -89,26 +130,43 @@ class QueryParser:
         analyzer: Analyzer,
         vocabulary: dict[str, int],
         glossary: Glossary,
-        spelling: SpellingCorrector,
+        surface_words: Iterable[str],
     ) -> None:
         self._analyzer = analyzer
         self._vocabulary = vocabulary
+        self._surface = frozenset(surface_words)
         english = Stemmer.Stemmer("english")
         self._glossary = GlossaryMatcher(
             glossary, analyzer.stem, english.stemWord, analyzer.content_words
         )
-        self._spelling = spelling
+        self._spelling = SpellingCorrector(self._surface)
+        self._cues = {
+            fold(question_word): tuple(dict.fromkeys(analyzer(" ".join(answer_words))))
+            for question_word, answer_words in glossary.cues.items()
+        }
+        self._families = WordFamilies(vocabulary)
 
     def parse(self, question: str) -> Query:
         words = self._analyzer.content_words(question)
+        cues = [
+            QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
+            for word in dict.fromkeys(all_words(question))
+            if self._cues.get(word)
+        ]
         spans = {start: (end, stems) for start, end, stems in self._glossary.match(words)}
         terms: list[QueryTerm] = []
         position = 0
         while position < len(words):
             if position in spans:
                 end, synonyms = spans[position]
-                own = [self._analyzer.stem(w) for w in words[position:end]]
-                alternatives = {stem: 1.0 for stem in own}
+                # A word the corpus never uses (an English word) may still stem like a
+                # corpus word ("lose" -> "los", as in Los Angeles): it then counts as a
+                # synonym, not as the word itself.
+                own = {
+                    self._analyzer.stem(w): 1.0 if w in self._surface else SYNONYM_FACTOR
+                    for w in words[position:end]
+                }
+                alternatives = dict(own)
                 for stem in synonyms:
                     alternatives.setdefault(stem, SYNONYM_FACTOR)
                 terms.append(QueryTerm(" ".join(words[position:end]), tuple(alternatives.items())))
@@ -116,14 +174,17 @@ class QueryParser:
                 continue
             terms.append(self._word_term(words[position]))
             position += 1
-        return Query(question, tuple(_merge_duplicates(terms)))
+        return Query(question, tuple(_merge_duplicates(terms)) + tuple(cues))
 
     def _word_term(self, word: str) -> QueryTerm:
         stem = self._analyzer.stem(word)
-        if stem in self._vocabulary or not word.isalpha():
-            return QueryTerm(word, ((stem, 1.0),))
-        corrections = self._spelling.correct(word)
         alternatives = {stem: 1.0}
+        if FAMILY_FACTOR > 0:
+            for relative in self._families.relatives(stem):
+                alternatives.setdefault(relative, FAMILY_FACTOR)
+        if stem in self._vocabulary or not word.isalpha():
+            return QueryTerm(word, tuple(alternatives.items()))
+        corrections = self._spelling.correct(word)
         for corrected in corrections:
             alternatives.setdefault(self._analyzer.stem(corrected), CORRECTION_FACTOR)
         return QueryTerm(word, tuple(alternatives.items()), tuple(corrections))

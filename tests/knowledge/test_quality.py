@@ -1,0 +1,130 @@
+"""Answer-quality behaviours: glossary, typos, abstention, key sentence, two sources."""
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.analysis import fold
+from knowledge.engine import Engine
+from knowledge.errors import GlossaryError
+from knowledge.evaluate import load_questions
+from knowledge.glossary import load_glossary
+
+OFFTOPIC = Path(__file__).resolve().parents[1] / "data" / "offtopic-questions.yaml"
+
+
+def test_english_question_reaches_french_passage_through_the_glossary(engine: Engine) -> None:
+    answer = engine.ask("Who fired Parler's CEO?")
+    assert not answer.abstained
+    assert "licencié" in answer.best.text or "écarté" in answer.best.text
+
+
+def test_glossary_expands_an_acronym_to_its_full_name(engine: Engine) -> None:
+    query = engine.parse("AWS")
+    stems = {stem for term in query.terms for stem in term.stems}
+    assert {"amazon", "web", "servic"} <= stems
+
+
+def test_english_word_spelled_like_a_french_name_does_not_win_on_its_own_stem(
+    engine: Engine,
+) -> None:
+    # "lose" stems to "los", as in "Los Angeles": the answer is about lost users.
+    answer = engine.ask("Did Parler lose users?")
+    assert "utilisateurs" in answer.best.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("plainnte", "plainte"), ("hébergemnt", "hebergement"), ("Amazn", "amazon")],
+)
+def test_unknown_word_is_corrected_to_a_close_corpus_word(
+    engine: Engine, typed: str, meant: str
+) -> None:
+    term = engine.parse(typed).terms[0]
+    assert meant in term.corrected
+
+
+def test_misspelled_question_still_finds_the_answer(engine: Engine) -> None:
+    answer = engine.ask("parler a abandoné sa plainte ?")
+    assert not answer.abstained
+    assert any(w in fold(answer.best.text) for w in ("desiste", "abandonne"))
+
+
+def test_real_word_missing_from_the_corpus_is_not_corrected_into_another(engine: Engine) -> None:
+    assert engine.parse("apprendre").terms[0].corrected == ()
+
+
+def test_short_words_are_not_corrected(engine: Engine) -> None:
+    assert engine.parse("zzz").terms[0].corrected == ()
+
+
+# Known limit (knowledge/README.md, "Abstention"): a question whose one other word is a
+# generic word the articles happen to use ("écrit") can pass the thresholds.
+KNOWN_MISSES = {"Qui a écrit Les Misérables ?"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(q.q, marks=pytest.mark.xfail(strict=True, reason="known limit"))
+        if q.q in KNOWN_MISSES
+        else q.q
+        for q in load_questions(OFFTOPIC)
+    ],
+)
+def test_offtopic_question_abstains(engine: Engine, question: str) -> None:
+    assert engine.ask(question).abstained
+
+
+def test_abstention_names_topics_and_suggests_answerable_questions(engine: Engine) -> None:
+    answer = engine.ask("Quelle est la hauteur de la tour Eiffel ?")
+    assert answer.abstained
+    assert "Parler" in answer.topics and "Amazon" in answer.topics
+    assert len(answer.suggestions) == 2
+    for suggestion in answer.suggestions:
+        assert not engine.ask(suggestion).abstained
+
+
+def test_two_articles_that_disagree_are_both_shown(engine: Engine) -> None:
+    answer = engine.ask("Chez quel hébergeur Parler est-il revenu en ligne ?")
+    shown = [answer.best, *answer.conflicting]
+    texts = " ".join(p.sentence for p in shown)
+    assert "Epik" in texts and "Skysilk" in texts
+    assert {p.document.id for p in shown} >= {"000", "004"}
+
+
+def test_same_fact_in_other_articles_is_listed_as_corroboration(engine: Engine) -> None:
+    answer = engine.ask("Apple et Google ont-ils banni Parler de leurs boutiques d'applications ?")
+    assert answer.corroborating
+    assert all(p.document.id != answer.best.document.id for p in answer.corroborating)
+    assert not answer.conflicting
+
+
+def test_key_sentence_is_the_answering_one_not_the_longest(engine: Engine) -> None:
+    answer = engine.ask("Chez quel hébergeur Parler est-il revenu le 24 février ?")
+    assert "Skysilk" in answer.sentence
+    sentences_elsewhere = answer.best.text.replace(answer.sentence, "")
+    assert "24 février" not in sentences_elsewhere
+
+
+def test_why_question_prefers_a_passage_giving_a_reason(engine: Engine) -> None:
+    reasons = engine.parse("Pourquoi Parler a-t-il été suspendu ?")
+    assert any(term.cue for term in reasons.terms)
+    plain = engine.parse("Parler a-t-il été suspendu ?")
+    assert not any(term.cue for term in plain.terms)
+
+
+def test_malformed_glossary_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text("terms:\n  - [seul]\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="two or more phrases"):
+        load_glossary(path)
+    path.write_text("synonymes: []\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="unknown section"):
+        load_glossary(path)
+
+
+def test_bundled_glossary_loads() -> None:
+    glossary = load_glossary()
+    assert len(glossary) > 30
+    assert "pourquoi" in glossary.cues
