@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 import Stemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -63,6 +64,8 @@ _EXTRA_ENGLISH = {
     "made", "give", "gave", "given", "tell", "told", "let", "lets", "say", "says",
     "happen", "happened", "happens", "happening", "went", "going", "know", "knows",
 }  # fmt: skip
+# Chat spellings of French function words ("c koi", "pk", "ki"): as empty as the originals.
+_CHAT_FRENCH = {"koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"}
 
 
 def fold(text: str) -> str:
@@ -97,7 +100,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """French (stop-words package) and English (scikit-learn) stop words, folded."""
-    french = {fold(w) for w in get_stop_words("fr")} - _KEPT_FRENCH
+    french = ({fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH) - _KEPT_FRENCH
     english = ({fold(w) for w in ENGLISH_STOP_WORDS} | _EXTRA_ENGLISH) - _KEPT_ENGLISH
     return frozenset(w for w in french | english if _WORD.fullmatch(w))
 
@@ -140,3 +143,20 @@ class Analyzer:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__()
+
+
+class PairAnalyzer:
+    """Adjacent content-word stems as one term ("theatr_oper"), for a second index:
+    a passage that repeats the question's phrases beats one with its words scattered."""
+
+    name = "fr-snowball-pairs-v1"
+
+    def __init__(self, analyzer: Analyzer | None = None) -> None:
+        self._analyzer = analyzer or Analyzer()
+
+    def __call__(self, text: str) -> list[str]:
+        return pairs_of(self._analyzer(text))
+
+
+def pairs_of(stems: list[str]) -> list[str]:
+    return [f"{first}_{second}" for first, second in pairwise(stems)]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from knowledge.analysis import Analyzer, fold, words
+import numpy as np
+
+from knowledge.analysis import Analyzer, PairAnalyzer, fold, words
 from knowledge.answer import (
     Answer,
     RankedPassage,
@@ -21,7 +23,7 @@ from knowledge.answer import (
 from knowledge.cache import cached_index
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
-from knowledge.index import Index, IndexOptions
+from knowledge.index import Index, IndexOptions, top_k
 from knowledge.query import Query, QueryParser
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,10 @@ DEFAULT_MIN_COVERAGE = 0.3
 # ...and the corpus must know this share of it: a question made mostly of words no
 # article uses (a recipe, a sports score) is about something else.
 DEFAULT_MIN_KNOWN = 0.5
+# Weight of adjacent-word pairs ("théâtre des opérations") next to single words: a
+# question that repeats a phrase of the passage points at it (knowledge/README.md).
+DEFAULT_PAIR_WEIGHT = 0.5
+PAIR_CONTEXT_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class EngineOptions:
 
     min_coverage: float = DEFAULT_MIN_COVERAGE
     min_known: float = DEFAULT_MIN_KNOWN
+    pair_weight: float = DEFAULT_PAIR_WEIGHT
     index: IndexOptions = field(default_factory=IndexOptions)
 
     def __post_init__(self) -> None:
@@ -62,9 +69,11 @@ class Engine:
         glossary: Glossary,
         options: EngineOptions | None = None,
         analyzer: Analyzer | None = None,
+        pairs: Index | None = None,
     ) -> None:
         self.corpus = corpus
         self.index = index
+        self.pairs = pairs
         self.glossary = glossary
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
@@ -88,17 +97,24 @@ class Engine:
         corpus = load_corpus(path)
         glossary = load_glossary(glossary_path)
         analyzer = Analyzer()
-        if cache_dir is None:
-            index = build_index(corpus, analyzer, options.index)
-        else:
-            index = cached_index(
-                corpus,
-                analyzer,
-                options.index,
-                Path(cache_dir),
-                lambda: build_index(corpus, analyzer, options.index),
-            )
-        return cls(corpus, index, glossary, options, analyzer)
+        pair_analyzer = PairAnalyzer(analyzer)
+
+        def load_or_build(chosen: Analyzer | PairAnalyzer, index_options: IndexOptions) -> Index:
+            def build() -> Index:
+                return build_index(corpus, chosen, index_options)
+
+            if cache_dir is None:
+                return build()
+            return cached_index(corpus, chosen, index_options, Path(cache_dir), build)
+
+        index = load_or_build(analyzer, options.index)
+        pairs = None
+        if options.pair_weight > 0:
+            # Phrases count in the passage's own text only: a heading shared by several
+            # passages would otherwise lift them all for one matching phrase.
+            pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
+            pairs = load_or_build(pair_analyzer, pair_options)
+        return cls(corpus, index, glossary, options, analyzer, pairs)
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -137,7 +153,7 @@ class Engine:
     def rank(self, query: Query, k: int) -> list[RankedPassage]:
         """Scores passages and gives each of the top k its key sentence and coverage."""
         ranked = []
-        for hit in self.index.search(query.groups, k):
+        for hit in top_k(self.scores(query), k):
             passage = self.corpus.passages[hit.row]
             document = self.corpus.document(passage.doc_id)
             ranked.append(
@@ -158,6 +174,14 @@ class Engine:
     def _distinctive_names(self, sentence: str) -> set[str]:
         """Names in the sentence that a single article of the corpus uses."""
         return {n for n in names_in(sentence, frozenset()) if self._name_documents.get(n, 0) == 1}
+
+    def scores(self, query: Query) -> np.ndarray:
+        """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""
+        scores = self.index.scores(query.groups)
+        if self.pairs is not None and query.pairs:
+            pair_scores = self.pairs.scores([((pair, 1.0),) for pair in query.pairs])
+            scores += np.float32(self.options.pair_weight) * pair_scores
+        return scores
 
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""
@@ -188,7 +212,9 @@ class Engine:
         )
 
 
-def build_index(corpus: Corpus, analyzer: Analyzer, options: IndexOptions) -> Index:
+def build_index(
+    corpus: Corpus, analyzer: Callable[[str], list[str]], options: IndexOptions
+) -> Index:
     """Passages as bodies; their article title and section heading as context."""
     titles = {d.id: d.title for d in corpus.documents}
     bodies = [p.text for p in corpus.passages]

@@ -182,7 +182,7 @@ def explain(engine: Any, outcome: Outcome) -> Explanation:
     import numpy as np
 
     query = engine.parse(outcome.question.q)
-    scores = engine.index.scores(query.groups)
+    scores = engine.scores(query)
     order = np.lexsort((np.arange(scores.size), -scores))
     passages = engine.corpus.passages
     expected_rank = expected_id = None

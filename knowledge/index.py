@@ -27,7 +27,7 @@ class IndexOptions:
 
     weighting: str = "bm25"
     k1: float = 0.9
-    b: float = 0.6
+    b: float = 0.75
     context_weight: float = 1.0
 
     def __post_init__(self) -> None:

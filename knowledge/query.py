@@ -9,7 +9,7 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.analysis import Analyzer, fold
+from knowledge.analysis import Analyzer, fold, pairs_of
 from knowledge.analysis import words as all_words
 from knowledge.glossary import Glossary, GlossaryMatcher
 
@@ -49,6 +49,7 @@ class QueryTerm:
 class Query:
     question: str
     terms: tuple[QueryTerm, ...]
+    pairs: tuple[str, ...] = ()
 
     @property
     def groups(self) -> list[tuple[tuple[str, float], ...]]:
@@ -174,7 +175,8 @@ class QueryParser:
                 continue
             terms.append(self._word_term(words[position]))
             position += 1
-        return Query(question, tuple(_merge_duplicates(terms)) + tuple(cues))
+        pairs = tuple(dict.fromkeys(pairs_of(self._analyzer.stems(words))))
+        return Query(question, tuple(_merge_duplicates(terms)) + tuple(cues), pairs)
 
     def _word_term(self, word: str) -> QueryTerm:
         stem = self._analyzer.stem(word)

