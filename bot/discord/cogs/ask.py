@@ -1,0 +1,170 @@
+"""Questions by mention, DM and /ask; browsing with /sources, /source and /help."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord import render, views
+from bot.discord.asking import OnCooldown, QuestionRejected
+from bot.discord.mentions import addressed_question
+from bot.discord.replies import respond
+
+if TYPE_CHECKING:
+    from bot.discord.client import QABot
+    from knowledge.corpus import Document
+
+log = logging.getLogger(__name__)
+
+# The main answer shows the best passage; "more passages" starts with the second.
+FIRST_MORE_OFFSET = 1
+
+
+class AskCog(commands.Cog, name="Questions"):
+    """Reads the question, asks the engine through the shared Asker, renders the Answer."""
+
+    def __init__(self, bot: QABot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answers DMs and messages that mention the bot; never bots, itself included."""
+        me = self.bot.user
+        if me is None or message.author.bot or message.webhook_id is not None:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        question = addressed_question(message, me)
+        if question is None:
+            return
+        try:
+            await self._answer_message(message, question)
+        except discord.Forbidden:
+            # A channel where the bot may read but not reply (or not embed): nothing to
+            # tell the user there; the operator sees which channel in the log.
+            log.warning("no permission to reply in channel %s", message.channel.id)
+        except Exception:
+            log.exception("error while answering message %s", message.id)
+            with contextlib.suppress(discord.HTTPException):
+                await self._reply(message, content=render.ERROR_NOTICE)
+
+    async def _answer_message(self, message: discord.Message, question: str) -> None:
+        asker = self.bot.asker
+        try:
+            question = asker.admit(message.author.id, question)
+        except OnCooldown as refusal:
+            if refusal.first:
+                await self._reply(message, content=str(refusal))
+            return
+        except QuestionRejected as refusal:
+            await self._reply(message, content=str(refusal))
+            return
+        if asker.off_loop:
+            async with message.channel.typing():
+                answer = await asker.ask(question)
+        else:
+            answer = await asker.ask(question)
+        view = views.answer_view(answer, FIRST_MORE_OFFSET)
+        await self._reply(message, embed=render.answer_embed(answer), view=view)
+
+    @staticmethod
+    async def _reply(
+        message: discord.Message,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        """A real reply that pings nobody and still posts if the question was deleted."""
+        await message.channel.send(
+            content=content,
+            embed=embed,
+            view=view or discord.utils.MISSING,
+            reference=message.to_reference(fail_if_not_exists=False),
+            mention_author=False,
+        )
+
+    @app_commands.command(name="ask", description="Ask about Parler v. Amazon Web Services")
+    @app_commands.describe(
+        question="Your question, in French or in English",
+        private="Only you see the answer (réponse visible par vous seul)",
+    )
+    async def ask(
+        self, interaction: discord.Interaction, question: str, private: bool = False
+    ) -> None:
+        asker = self.bot.asker
+        question = asker.admit(interaction.user.id, question)
+        with asker.answering():
+            if asker.must_defer(interaction):
+                await interaction.response.defer(ephemeral=private, thinking=True)
+            answer = await asker.ask(question)
+            await respond(
+                interaction,
+                embeds=[render.answer_embed(answer)],
+                view=views.answer_view(answer, FIRST_MORE_OFFSET),
+                ephemeral=private,
+            )
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=c.name, value=c.value)
+            for c in render.matching_choices(self.bot.suggestion_pool, current)
+        ]
+
+    @app_commands.command(name="sources", description="The articles I answer from")
+    async def sources(self, interaction: discord.Interaction) -> None:
+        embed, pages = render.listing_embed(self.bot.engine.documents, 0)
+        await respond(
+            interaction, embeds=[embed], view=views.listing_view(0, pages), ephemeral=True
+        )
+
+    @app_commands.command(name="source", description="One article: its details and passages")
+    @app_commands.describe(article="The article id, as /sources lists it (e.g. 003)")
+    @app_commands.rename(article="id")
+    async def source(self, interaction: discord.Interaction, article: str) -> None:
+        document = self._find_document(article)
+        if document is None:
+            raise QuestionRejected(
+                f"I have no article {render.escape(article.strip()[:100])!r}: "
+                "/sources lists the ids."
+            )
+        await views.show_article(interaction, document.id, page=0)
+
+    @source.autocomplete("article")
+    async def source_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=c.name, value=c.value)
+            for c in render.article_choices(self.bot.engine.documents, current)
+        ]
+
+    @app_commands.command(name="help", description="How to ask me questions")
+    async def help_command(self, interaction: discord.Interaction) -> None:
+        engine = self.bot.engine
+        embed = render.help_embed(
+            engine.topics(), self.bot.suggestion_pool[:2], self.bot.settings.max_question_chars
+        )
+        await respond(interaction, embeds=[embed], ephemeral=True)
+
+    def _find_document(self, typed: str) -> Document | None:
+        """The article for an id as typed: exact, any case, or without leading zeros."""
+        corpus = self.bot.engine.corpus
+        typed = typed.strip()
+        if corpus.has_document(typed):
+            return corpus.document(typed)
+        for document in corpus.documents:
+            numbers = typed.isdigit() and document.id.isdigit()
+            if document.id.casefold() == typed.casefold() or (
+                numbers and int(typed) == int(document.id)
+            ):
+                return document
+        return None

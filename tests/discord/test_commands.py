@@ -1,0 +1,220 @@
+"""Slash commands through the stand-in: /ask, its autocomplete, /sources, /source, /help."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.discord import asking, render
+from bot.settings import Settings
+from tests.discord.conftest import StartBot, assert_clean
+from tests.discord.standin import EPHEMERAL, StandIn
+
+
+async def test_commands_sync_globally_without_a_guild_setting(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    assert {c["name"] for c in standin.global_commands} == {"ask", "sources", "source", "help"}
+    assert not standin.guild_commands
+    ask = next(c for c in standin.global_commands if c["name"] == "ask")
+    options = {o["name"]: o for o in ask["options"]}
+    assert options["question"]["autocomplete"] is True and options["question"]["required"]
+    assert options["private"]["type"] == 5 and not options["private"].get("required")
+    assert_clean(standin)
+
+
+async def test_commands_sync_to_the_configured_guild_instantly(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin, Settings(discord_guild_id=standin.guild.id))
+    assert {c["name"] for c in standin.guild_commands[standin.guild.id]} == {
+        "ask",
+        "sources",
+        "source",
+        "help",
+    }
+    interaction = await standin.slash("ask", question="Qui est John Matze ?")
+    [message] = await standin.wait_messages(interaction)
+    assert message["embeds"][0]["footer"]["text"] == "Question : Qui est John Matze ?"
+    assert_clean(standin)
+
+
+async def test_ask_answers_publicly_with_buttons(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("ask", question="Pourquoi Parler n'est-il plus accessible ?")
+    [message] = await standin.wait_messages(interaction)
+    assert interaction.callback_type == 4
+    assert not message["flags"] & EPHEMERAL
+    assert "**" in message["embeds"][0]["description"]
+    labels = [b["label"] for b in standin.buttons(message)]
+    assert labels == ["More passages (autres passages)", "Read the article (lire l'article)"]
+    assert_clean(standin)
+
+
+async def test_ask_private_answers_ephemerally(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("ask", question="Qui est John Matze ?", private=True)
+    [message] = await standin.wait_messages(interaction)
+    assert message["flags"] & EPHEMERAL
+    assert message["embeds"][0]["description"]
+    assert_clean(standin)
+
+
+async def test_ask_in_a_dm(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    dm = standin.dm_channel(standin.bob)
+    interaction = await standin.slash(
+        "ask", user=standin.bob, channel=dm, question="Qui est John Matze ?"
+    )
+    [message] = await standin.wait_messages(interaction)
+    assert message["channel_id"] == str(dm.id)
+    assert_clean(standin)
+
+
+async def test_ask_defers_then_follows_up_when_retrieval_runs_off_the_loop(
+    standin: StandIn, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(asking, "OFF_LOOP_PASSAGES", 0)  # as for a corpus of 5,000+ passages
+    await start_bot(standin)
+    interaction = await standin.slash("ask", question="Qui est John Matze ?", private=True)
+    [message] = await standin.wait_messages(interaction)
+    assert interaction.callback_type == 5  # deferred within the 3 seconds
+    assert message["flags"] & EPHEMERAL and message["embeds"]
+    assert standin.sent("/webhooks/{application_id}/{token}", "POST")
+    assert_clean(standin)
+
+
+async def test_ask_offtopic_abstains_politely(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("ask", question="Qui a gagné la coupe du monde de rugby ?")
+    [message] = await standin.wait_messages(interaction)
+    [embed] = message["embeds"]
+    assert embed["title"].startswith("No answer")
+    assert embed["description"].count("\n•") == 2
+    assert not message["components"]
+    assert_clean(standin)
+
+
+async def test_ask_too_long_is_refused_ephemerally(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("ask", question="Pourquoi ? " * 60)
+    [message] = await standin.wait_messages(interaction)
+    assert message["flags"] & EPHEMERAL
+    assert "the limit is 500" in message["content"]
+    assert_clean(standin)
+
+
+async def test_ask_cooldown_gives_a_friendly_ephemeral_notice(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin, Settings(cooldown_questions=2, cooldown_seconds=30))
+    messages = []
+    for _ in range(3):
+        interaction = await standin.slash("ask", question="Qui est John Matze ?")
+        messages += await standin.wait_messages(interaction)
+    assert [bool(m["embeds"]) for m in messages] == [True, True, False]
+    assert messages[2]["flags"] & EPHEMERAL
+    assert "You're asking quickly" in messages[2]["content"]
+    assert "Try again in" in messages[2]["content"]
+    assert_clean(standin)
+
+
+async def test_autocomplete_proposes_answerable_questions(standin: StandIn, start_bot: StartBot):
+    bot = await start_bot(standin)
+    choices = await standin.autocomplete("ask", "question", question="")
+    assert 1 <= len(choices) <= 25
+    assert [c["value"] for c in choices] == bot.engine.suggestions(25)
+    filtered = await standin.autocomplete("ask", "question", question="plainte")
+    assert filtered and all("plainte" in c["name"] for c in filtered)
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices + filtered)
+    assert_clean(standin)
+
+
+async def test_autocomplete_with_no_match_offers_nothing(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    assert await standin.autocomplete("ask", "question", question="zzzz") == []
+    assert_clean(standin)
+
+
+async def test_sources_lists_every_article(standin: StandIn, start_bot: StartBot):
+    bot = await start_bot(standin)
+    interaction = await standin.slash("sources")
+    [message] = await standin.wait_messages(interaction)
+    [embed] = message["embeds"]
+    assert message["flags"] & EPHEMERAL
+    for document in bot.engine.documents:
+        assert f"`{document.id}`" in embed["description"]
+    assert "Reuters, The Verge" in embed["description"]
+    assert_clean(standin)
+
+
+async def test_source_shows_one_article_with_its_passages(standin: StandIn, start_bot: StartBot):
+    bot = await start_bot(standin)
+    interaction = await standin.slash("source", id="3")  # leading zeros optional
+    [message] = await standin.wait_messages(interaction)
+    [embed] = message["embeds"]
+    document = bot.engine.corpus.document("003")
+    assert embed["title"] == document.title
+    assert "`003:0`" in embed["description"]
+    assert {"name": "Article", "value": "`003`", "inline": True} in embed["fields"]
+    assert_clean(standin)
+
+
+async def test_source_pages_through_a_long_article(standin: StandIn, start_bot: StartBot):
+    bot = await start_bot(standin)
+    pages = [
+        (d.id, len(render.article_pages(bot.engine.corpus.passages_of(d.id))))
+        for d in bot.engine.documents
+    ]
+    doc_id, count = max(pages, key=lambda p: p[1])
+    assert count > 1, "the seeds should have an article longer than a page"
+    interaction = await standin.slash("source", id=doc_id)
+    [message] = await standin.wait_messages(interaction)
+    assert [b["custom_id"] for b in standin.buttons(message)] == [f"qa:page:1:{doc_id}"]
+    click = await standin.click(message, f"qa:page:1:{doc_id}")
+    await standin.wait_callback(click)
+    assert click.callback_type == 7  # the page replaces the message in place
+    page2 = standin.messages[int(message["id"])]
+    assert page2["embeds"][0]["footer"]["text"].startswith(f"Page 2/{count}")
+    assert f"qa:page:0:{doc_id}" in [b["custom_id"] for b in standin.buttons(page2)]
+    assert_clean(standin)
+
+
+async def test_source_unknown_id_says_where_to_find_ids(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("source", id="999")
+    [message] = await standin.wait_messages(interaction)
+    assert message["flags"] & EPHEMERAL
+    assert "/sources lists the ids" in message["content"]
+    assert_clean(standin)
+
+
+async def test_source_autocomplete_offers_ids_with_titles(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    choices = await standin.autocomplete("source", "id", id="désiste")
+    assert choices == [{"name": choices[0]["name"], "value": "004"}]
+    assert choices[0]["name"].startswith("004 · ")
+    assert_clean(standin)
+
+
+async def test_help_explains_how_to_ask(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("help")
+    [message] = await standin.wait_messages(interaction)
+    [embed] = message["embeds"]
+    assert message["flags"] & EPHEMERAL
+    for needle in ("/ask", "/sources", "/source", "DM", "500 characters", "For example"):
+        assert needle in embed["description"]
+    assert_clean(standin)
+
+
+async def test_every_reply_disables_pings(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    interaction = await standin.slash("ask", question="@everyone <@&1> Qui est John Matze ?")
+    await standin.wait_messages(interaction)
+    callback = standin.sent("/interactions/{interaction_id}/{token}/callback")[-1].body
+    assert callback["data"]["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in json.dumps(callback, ensure_ascii=False)
+    assert_clean(standin)

@@ -1,0 +1,158 @@
+"""Questions by mention and DM, through the stand-in Discord."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.discord import render
+from bot.settings import Settings
+from tests.discord.conftest import StartBot, assert_clean
+from tests.discord.standin import StandIn
+
+
+async def test_mention_gets_a_real_reply_with_sourced_embed(standin: StandIn, start_bot: StartBot):
+    bot = await start_bot(standin)
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    reply = await standin.wait_reply_to(question)
+    assert reply["type"] == 19  # a reply, attached to the question
+    assert reply["message_reference"]["message_id"] == question["id"]
+    [embed] = reply["embeds"]
+    best = bot.engine.ask("Qui est John Matze ?").passages[0]
+    assert f"**{render.escape(best.sentence)}**" in embed["description"]
+    assert f"`{best.document.id}`" in embed["fields"][0]["value"]
+    assert embed["footer"]["text"] == "Question : Qui est John Matze ?"
+    buttons = {b["custom_id"] for b in standin.buttons(reply)}
+    assert f"qa:read:{best.document.id}" in buttons
+    assert_clean(standin)
+
+
+async def test_reply_cites_title_date_and_outlets(standin: StandIn, start_bot: StartBot):
+    bot = await start_bot(standin)
+    text = "Devant quel tribunal Parler a-t-il déposé sa nouvelle plainte ?"
+    question = await standin.send_message(standin.mention(text))
+    [embed] = (await standin.wait_reply_to(question))["embeds"]
+    document = bot.engine.ask(text).passages[0].document
+    assert embed["title"] == document.title
+    details = [d for d in (document.date, ", ".join(document.sources)) if d]
+    assert embed["fields"][0]["value"].startswith(
+        " · ".join([*details, f"article `{document.id}`"])
+    )
+    assert_clean(standin)
+
+
+async def test_any_message_in_a_dm_is_a_question(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    dm = standin.dm_channel(standin.bob)
+    question = await standin.send_message(
+        "Pourquoi Parler a-t-il retiré sa plainte ?", author=standin.bob, channel=dm
+    )
+    reply = await standin.wait_reply_to(question)
+    assert reply["channel_id"] == str(dm.id)
+    assert reply["embeds"][0]["footer"]["text"].endswith(
+        "Pourquoi Parler a-t-il retiré sa plainte ?"
+    )
+    assert_clean(standin)
+
+
+async def test_mentioning_the_bots_role_also_asks(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    role = standin.guild.role("Parler QA")
+    question = await standin.send_message(f"<@&{role.id}> Qui est John Matze ?")
+    reply = await standin.wait_reply_to(question)
+    assert reply["embeds"][0]["footer"]["text"] == "Question : Qui est John Matze ?"
+    assert_clean(standin)
+
+
+async def test_messages_not_addressed_to_the_bot_are_ignored(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    moderators = standin.guild.role("moderators")
+    await standin.send_message("Qui est John Matze ?")
+    await standin.send_message("@everyone Qui est John Matze ?")
+    await standin.send_message(f"<@&{moderators.id}> Qui est John Matze ?")
+    await standin.send_message(f"<@{standin.bob.id}> Qui est John Matze ?")
+    marker = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    await standin.wait_reply_to(marker)
+    assert len(standin.bot_messages()) == 1
+    assert_clean(standin)
+
+
+async def test_own_and_other_bots_messages_are_ignored(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    await standin.send_message(standin.mention("Qui est John Matze ?"), author=standin.other_bot)
+    await standin.send_message(standin.mention("Qui est John Matze ?"), author=standin.bot)
+    dm = standin.dm_channel(standin.other_bot)
+    await standin.send_message("Qui est John Matze ?", author=standin.other_bot, channel=dm)
+    marker = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    await standin.wait_reply_to(marker)
+    assert len(standin.bot_messages()) == 1
+    assert_clean(standin)
+
+
+async def test_everyone_and_role_mentions_in_a_question_ping_nobody(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    moderators = standin.guild.role("moderators")
+    question = await standin.send_message(
+        standin.mention(
+            f"@everyone @here <@&{moderators.id}> <@{standin.bob.id}> recette du gâteau ?"
+        )
+    )
+    reply = await standin.wait_reply_to(question)
+    sent = standin.sent("/channels/{channel_id}/messages", "POST")[-1].body
+    assert sent["allowed_mentions"] == {"parse": [], "replied_user": False}
+    text = reply["content"] + str(reply["embeds"])
+    assert "@everyone" not in text and "@here" not in text
+    assert f"<@&{moderators.id}>" not in text and f"<@{standin.bob.id}>" not in text
+    assert "@moderators" in reply["embeds"][0]["description"]
+    assert_clean(standin)  # includes: no message would ping anyone
+
+
+async def test_offtopic_question_gets_polite_abstention_with_two_suggestions(
+    standin: StandIn, start_bot: StartBot
+):
+    bot = await start_bot(standin)
+    question = await standin.send_message(
+        standin.mention("Quelle est la recette de la tarte aux pommes ?")
+    )
+    reply = await standin.wait_reply_to(question)
+    [embed] = reply["embeds"]
+    assert embed["title"].startswith("No answer in the articles")
+    assert "They are about:" in embed["description"]
+    suggestions = bot.engine.suggestions(2)
+    assert all(s in embed["description"] for s in suggestions)
+    assert not reply["components"]  # never a random passage, nor buttons for one
+    assert_clean(standin)
+
+
+async def test_too_long_question_is_refused_with_the_limit(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin, Settings(max_question_chars=40))
+    question = await standin.send_message(standin.mention("Pourquoi " + "vraiment " * 10 + "?"))
+    reply = await standin.wait_reply_to(question)
+    assert "the limit is 40" in reply["content"]
+    assert not reply["embeds"]
+    assert_clean(standin)
+
+
+async def test_bare_mention_explains_how_to_ask(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention(""))
+    reply = await standin.wait_reply_to(question)
+    assert reply["content"].startswith("Ask me a question")
+    assert_clean(standin)
+
+
+async def test_cooldown_tells_once_then_stays_quiet(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin, Settings(cooldown_questions=2, cooldown_seconds=60))
+    replies = []
+    for _ in range(4):
+        question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+        if len(replies) < 3:
+            replies.append(await standin.wait_reply_to(question))
+    await asyncio.sleep(0.2)
+    assert [bool(r["embeds"]) for r in replies] == [True, True, False]
+    assert "2 questions per 60 seconds" in replies[2]["content"]
+    assert len(standin.bot_messages()) == 3  # the fourth question got no second notice
+    other = await standin.send_message(standin.mention("Qui est John Matze ?"), author=standin.bob)
+    assert (await standin.wait_reply_to(other))["embeds"]  # per user: Bob is not limited
+    assert_clean(standin)
