@@ -66,6 +66,8 @@ _EXTRA_ENGLISH = {
 }  # fmt: skip
 # Chat spellings of French function words ("c koi", "pk", "ki"): as empty as the originals.
 _CHAT_FRENCH = {"koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"}
+# Question-forming words missing from the French list ("de quoi", "pouvez-vous me dire").
+_EXTRA_FRENCH = {"quoi", "pouvez", "peux", "pouvons", "pourriez", "pourrais", "veux", "voudrais"}
 
 
 def fold(text: str) -> str:
@@ -100,7 +102,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """French (stop-words package) and English (scikit-learn) stop words, folded."""
-    french = ({fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH) - _KEPT_FRENCH
+    french = ({fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH | _EXTRA_FRENCH) - _KEPT_FRENCH
     english = ({fold(w) for w in ENGLISH_STOP_WORDS} | _EXTRA_ENGLISH) - _KEPT_ENGLISH
     return frozenset(w for w in french | english if _WORD.fullmatch(w))
 

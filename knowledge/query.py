@@ -148,7 +148,7 @@ class QueryParser:
         self._families = WordFamilies(vocabulary)
 
     def parse(self, question: str) -> Query:
-        words = self._analyzer.content_words(question)
+        words = _without_unknown_compounds(self._analyzer.content_words(question), self._surface)
         cues = [
             QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
             for word in dict.fromkeys(all_words(question))
@@ -190,6 +190,17 @@ class QueryParser:
         for corrected in corrections:
             alternatives.setdefault(self._analyzer.stem(corrected), CORRECTION_FACTOR)
         return QueryTerm(word, tuple(alternatives.items()), tuple(corrections))
+
+
+def _without_unknown_compounds(words: list[str], surface: frozenset[str]) -> list[str]:
+    """Drops the joined form of a hyphenated compound ("grandslacs" after "grands",
+    "lacs") when the corpus never writes it so: its parts already stand for it."""
+    kept: list[str] = []
+    for word in words:
+        joined = any("".join(kept[-n:]) == word for n in range(2, min(len(kept), 4) + 1))
+        if not (joined and word not in surface):
+            kept.append(word)
+    return kept
 
 
 def _merge_duplicates(terms: list[QueryTerm]) -> list[QueryTerm]:

@@ -66,3 +66,8 @@ def test_stop_words_go_but_fact_words_stay() -> None:
     assert analyze("État de Washington")[0] == analyze("état")[0]
     assert analyze("extrême droite") == analyze("extrême") + analyze("droite")
     assert analyze("Who fired the CEO") == analyze("fired CEO")
+
+
+def test_question_forming_words_are_stop_words() -> None:
+    analyze = Analyzer()
+    assert analyze("De quoi pouvez-vous parler ?") == analyze("parler")

@@ -141,3 +141,11 @@ def test_chat_style_question_is_understood(engine: Engine) -> None:
     answer = engine.ask("amazon a viré parler pk ?")
     assert not answer.abstained
     assert any(term.cue for term in engine.parse("amazon a viré parler pk ?").terms)
+
+
+def test_hyphenated_compound_the_corpus_never_joins_adds_no_unknown_word(engine: Engine) -> None:
+    words = [term.word for term in engine.parse("le procès Amazon-Parler").terms]
+    assert "amazonparler" not in words
+    assert {"amazon", "parler"} <= set(words)
+    # The corpus writes "plates-formes": there the joined form is a word of its own.
+    assert "platesformes" in [t.word for t in engine.parse("les plates-formes").terms]
