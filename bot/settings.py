@@ -13,6 +13,12 @@ BUNDLED_SEEDS = PROJECT_ROOT / "seeds"
 SETTINGS_FILE_VARIABLE = "QA_SETTINGS_FILE"
 
 
+def default_index_cache() -> Path:
+    """Where saved indexes live unless QA_INDEX_CACHE says otherwise (XDG cache dir)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "parler-qa"
+
+
 class SettingsError(Exception):
     """A setting is missing, malformed or unknown; the message names it and the fix."""
 
@@ -26,7 +32,7 @@ class Settings:
     discord_guild_id: int | None = None
     corpus: Path = BUNDLED_SEEDS
     glossary: Path | None = None
-    index_cache: Path | None = None
+    index_cache: Path | None = field(default_factory=default_index_cache)
     min_coverage: float | None = None
     top_k: int = 3
     cooldown_questions: int = 5
@@ -75,7 +81,9 @@ def _int_tuple(text: str) -> tuple[int, ...]:
 
 
 def _optional_path(text: str) -> Path | None:
-    return Path(text).expanduser() if str(text).strip() else None
+    """A path, or None for "off"/"none" (e.g. QA_INDEX_CACHE=off: never save an index)."""
+    value = str(text).strip()
+    return None if value.lower() in ("", "off", "none") else Path(value).expanduser()
 
 
 _PARSERS: dict[str, Callable[[Any], Any]] = {

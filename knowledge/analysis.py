@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
+from pathlib import Path
 
 import Stemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from stop_words import get_stop_words
 
 # Typographic marks mapped to the plain ones users type; quotes become spaces, as in the
@@ -99,11 +100,31 @@ def words(text: str) -> list[str]:
     return out
 
 
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English list, read from its own module file: importing scikit-learn
+    costs 0.7 s, and answering from a saved index needs nothing else from it."""
+    try:
+        spec = importlib.util.find_spec("sklearn")
+        if spec is None or spec.origin is None:
+            raise ImportError("scikit-learn not found")
+        path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+        module_spec = importlib.util.spec_from_file_location("_sklearn_stop_words", path)
+        if module_spec is None or module_spec.loader is None:
+            raise ImportError(f"cannot load {path}")
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        return frozenset(module.ENGLISH_STOP_WORDS)
+    except (ImportError, OSError, AttributeError):
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(ENGLISH_STOP_WORDS)
+
+
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """French (stop-words package) and English (scikit-learn) stop words, folded."""
     french = ({fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH | _EXTRA_FRENCH) - _KEPT_FRENCH
-    english = ({fold(w) for w in ENGLISH_STOP_WORDS} | _EXTRA_ENGLISH) - _KEPT_ENGLISH
+    english = ({fold(w) for w in _english_stop_words()} | _EXTRA_ENGLISH) - _KEPT_ENGLISH
     return frozenset(w for w in french | english if _WORD.fullmatch(w))
 
 

@@ -1,0 +1,80 @@
+"""The saved index: built once, reused, rebuilt when stale or corrupt, never a crash."""
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowledge.engine import Engine
+from tests.conftest import SEEDS
+
+QUESTION = "Chez quel hébergeur Parler est-il revenu en ligne ?"
+
+
+def ranking(engine: Engine) -> list[tuple[str, float]]:
+    return [(p.passage.id, round(p.score, 5)) for p in engine.ask(QUESTION, k=5).passages]
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_first_start_saves_the_index_and_the_next_one_loads_it(
+    corpus: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    fresh = Engine.from_corpus(corpus, cache_dir=cache)
+    saved = sorted(cache.glob("index-*.npz"))
+    assert len(saved) == 2  # words and word pairs
+    reloaded = Engine.from_corpus(corpus, cache_dir=cache)
+    assert ranking(reloaded) == ranking(fresh)
+    assert sorted(cache.glob("index-*.npz")) == saved
+
+
+def test_changed_article_builds_a_new_index(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    Engine.from_corpus(corpus, cache_dir=cache)
+    before = set(cache.glob("index-*.npz"))
+    article = next(corpus.glob("004_*.txt"))
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("Epik", "Zorblax"), encoding="utf-8"
+    )
+    engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert set(cache.glob("index-*.npz")) - before
+    assert "Zorblax" in engine.ask("Zorblax refuge extrême droite").best.text
+
+
+def test_corrupt_index_is_rebuilt_with_a_warning(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
+    for saved in cache.glob("index-*.npz"):
+        saved.write_bytes(b"not a zip file at all")
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert ranking(engine) == expected
+    assert "rebuilding the index" in caplog.text
+
+
+def test_truncated_index_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
+    for saved in cache.glob("index-*.npz"):
+        saved.write_bytes(saved.read_bytes()[:200])
+    assert ranking(Engine.from_corpus(corpus, cache_dir=cache)) == expected
+
+
+def test_unwritable_cache_only_warns(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=blocker / "cache")
+    assert not engine.ask(QUESTION).abstained
+    assert "could not save the index" in caplog.text

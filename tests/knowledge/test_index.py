@@ -1,0 +1,77 @@
+"""The column-reading query path ranks exactly like a plain sparse matrix product."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from knowledge.engine import Engine
+from knowledge.evaluate import load_questions
+from knowledge.index import Index, IndexOptions, top_k
+from tests.conftest import PIAF, SHARED
+
+
+def reference_scores(index: Index, groups) -> np.ndarray:
+    """Slow path: one dense query vector per word (its best alternative per passage via
+    an elementwise max of weighted columns), summed; tf-idf query weight = max idf."""
+    total = np.zeros(index.size, dtype=np.float64)
+    for group in groups:
+        columns = [(index.vocabulary[t], f) for t, f in group if t in index.vocabulary and f > 0]
+        if not columns:
+            continue
+        best = np.zeros(index.size)
+        for column, factor in columns:
+            query = sparse.csr_matrix(
+                ([factor], ([column], [0])), shape=(index.weights.shape[1], 1)
+            )
+            best = np.maximum(best, (index.weights @ query).toarray().ravel())
+        weight = 1.0
+        if index.options.weighting == "tfidf":
+            weight = max(float(index.idf[c]) for c, _ in columns)
+        total += weight * best
+    return total
+
+
+def same_ranking(engine: Engine, question: str) -> None:
+    groups = engine.parse(question).groups
+    fast = engine.index.scores(groups)
+    slow = reference_scores(engine.index, groups)
+    np.testing.assert_allclose(fast, slow, rtol=1e-4, atol=1e-5)
+    fast_top = [h.row for h in top_k(fast, 10)]
+    slow_top = [h.row for h in top_k(slow.astype(np.float32), 10)]
+    assert fast_top == slow_top
+
+
+@pytest.mark.skipif(not (SHARED / "eval").exists(), reason="shared dev sets absent")
+def test_fast_path_ranks_like_the_matrix_product_on_the_seed_dev_set(engine: Engine) -> None:
+    for question in load_questions(SHARED / "eval" / "dev-questions.yaml"):
+        same_ranking(engine, question.q)
+
+
+@pytest.mark.skipif(not PIAF.exists(), reason="shared PIAF set absent")
+def test_fast_path_ranks_like_the_matrix_product_on_piaf() -> None:
+    piaf = Engine.from_corpus(PIAF / "corpus.jsonl")
+    for question in load_questions(PIAF / "dev-questions.yaml")[::5]:
+        same_ranking(piaf, question.q)
+
+
+def test_tfidf_weighting_ranks_like_the_matrix_product(engine: Engine) -> None:
+    tfidf = Engine(
+        engine.corpus,
+        Index.build(
+            [p.text for p in engine.corpus.passages],
+            ["" for _ in engine.corpus.passages],
+            engine.analyzer,
+            IndexOptions(weighting="tfidf"),
+        ),
+        engine.glossary,
+    )
+    same_ranking(tfidf, "Qui est John Matze ?")
+
+
+def test_empty_corpus_and_bad_options_are_refused(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="empty corpus"):
+        Index.build([], [], engine.analyzer)
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        IndexOptions(weighting="bm99")
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        engine.index.search([], 0)
