@@ -37,6 +37,8 @@ _CHAR_MAP = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+# Combining marks (accents, zalgo): the blocks NFD puts them in.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # French elided articles and pronouns: "l'Assemblée" -> "Assemblée", "jusqu'au" -> "au".
 ELISIONS = ("l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu")
@@ -77,8 +79,10 @@ def fold(text: str) -> str:
     NFKC then casefold, typographic apostrophes/quotes/dashes unified, accents stripped
     (NFD without combining marks), white space collapsed.
     """
+    if text.isascii():
+        return _SPACES.sub(" ", text.lower().translate(_CHAR_MAP)).strip()
     text = unicodedata.normalize("NFKC", text).casefold().translate(_CHAR_MAP)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -147,8 +151,11 @@ class Analyzer:
 
     def content_words(self, text: str) -> list[str]:
         """Folded words minus stop words and single characters (kept: digits)."""
+        return self.content_of(words(text))
+
+    def content_of(self, folded_words: Iterable[str]) -> list[str]:
         stops = self._stops
-        return [w for w in words(text) if w not in stops and (len(w) > 1 or w.isdigit())]
+        return [w for w in folded_words if w not in stops and (len(w) > 1 or w.isdigit())]
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)

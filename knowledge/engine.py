@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from knowledge.analysis import Analyzer, PairAnalyzer, fold, words
+from knowledge.analysis import Analyzer, PairAnalyzer, pairs_of, words
 from knowledge.answer import (
+    CONFLICT_SCORE_RATIO,
     Answer,
     RankedPassage,
     coverage,
@@ -23,7 +24,7 @@ from knowledge.answer import (
 from knowledge.cache import cached_index
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
-from knowledge.index import Index, IndexOptions, top_k
+from knowledge.index import Hit, Index, IndexOptions, top_k
 from knowledge.query import Query, QueryParser
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ DEFAULT_MIN_KNOWN = 0.5
 # question that repeats a phrase of the passage points at it (knowledge/README.md).
 DEFAULT_PAIR_WEIGHT = 0.5
 PAIR_CONTEXT_WEIGHT = 0.25
+# Documents read to name the corpus's topics in an abstention.
+TOPIC_SAMPLE = 2000
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,10 @@ class Engine:
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
         self._parser = QueryParser(
-            self.analyzer, index.vocabulary, glossary, _surface_words(corpus)
+            self.analyzer, index.vocabulary, glossary, index.surface or _surface_words(corpus)
         )
-        self._name_documents = _name_documents(corpus)
+        doc_number = {d.id: n for n, d in enumerate(corpus.documents)}
+        self._row_document = np.asarray([doc_number[p.doc_id] for p in corpus.passages])
 
     @classmethod
     def from_corpus(
@@ -97,23 +101,24 @@ class Engine:
         corpus = load_corpus(path)
         glossary = load_glossary(glossary_path)
         analyzer = Analyzer()
-        pair_analyzer = PairAnalyzer(analyzer)
+        analysed = _LazyAnalysis(corpus, analyzer)
+        # Phrases count mostly in the passage's own text: a heading shared by several
+        # passages would otherwise lift them all for one matching phrase.
+        pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
 
-        def load_or_build(chosen: Analyzer | PairAnalyzer, index_options: IndexOptions) -> Index:
-            def build() -> Index:
-                return build_index(corpus, chosen, index_options)
-
+        def load_or_build(
+            key_analyzer: Analyzer | PairAnalyzer, index_options: IndexOptions, build: Callable
+        ) -> Index:
             if cache_dir is None:
                 return build()
-            return cached_index(corpus, chosen, index_options, Path(cache_dir), build)
+            return cached_index(corpus, key_analyzer, index_options, Path(cache_dir), build)
 
-        index = load_or_build(analyzer, options.index)
+        index = load_or_build(analyzer, options.index, lambda: analysed.words_index(options.index))
         pairs = None
         if options.pair_weight > 0:
-            # Phrases count in the passage's own text only: a heading shared by several
-            # passages would otherwise lift them all for one matching phrase.
-            pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
-            pairs = load_or_build(pair_analyzer, pair_options)
+            pairs = load_or_build(
+                PairAnalyzer(analyzer), pair_options, lambda: analysed.pairs_index(pair_options)
+            )
         return cls(corpus, index, glossary, options, analyzer, pairs)
 
     @property
@@ -134,10 +139,24 @@ class Engine:
         known = coverage(query, self.index.vocabulary.__contains__, self.index.idf_of)
         if known < self.options.min_known:
             return self._abstain(question, "the articles do not use most of its words", corrections)
-        ranked = self.rank(query, max(k, CANDIDATES))
-        if not ranked or ranked[0].coverage < self.options.min_coverage:
+        hits = top_k(self.scores(query), max(k, CANDIDATES))
+        if not hits:
             return self._abstain(question, "no passage covers the question", corrections)
-        best = ranked[0]
+        best = self._ranked(query, hits[0])
+        if best.coverage < self.options.min_coverage:
+            return self._abstain(question, "no passage covers the question", corrections)
+        # Key sentences cost most of an answer: only the passages shown and the other
+        # articles' strong passages (candidates to corroborate or contradict) get one.
+        best_doc = self.corpus.passages[hits[0].row].doc_id
+        ranked = [best] + [
+            self._ranked(query, hit)
+            for number, hit in enumerate(hits[1:], start=1)
+            if number < k
+            or (
+                hit.score >= CONFLICT_SCORE_RATIO * best.score
+                and self.corpus.passages[hit.row].doc_id != best_doc
+            )
+        ]
         corroborating, conflicting = split_related(
             best, ranked[1:], question, self._distinctive_names
         )
@@ -151,29 +170,36 @@ class Engine:
         )
 
     def rank(self, query: Query, k: int) -> list[RankedPassage]:
-        """Scores passages and gives each of the top k its key sentence and coverage."""
-        ranked = []
-        for hit in top_k(self.scores(query), k):
-            passage = self.corpus.passages[hit.row]
-            document = self.corpus.document(passage.doc_id)
-            ranked.append(
-                RankedPassage(
-                    passage=passage,
-                    document=document,
-                    score=hit.score,
-                    sentence=key_sentence(passage.text, query, self.analyzer, self.index.idf_of),
-                    coverage=coverage(
-                        query,
-                        lambda stem, row=hit.row: self.index.contains(row, stem),
-                        self.index.idf_of,
-                    ),
-                )
-            )
-        return ranked
+        """The k best passages, each with its key sentence and coverage."""
+        return [self._ranked(query, hit) for hit in top_k(self.scores(query), k)]
+
+    def _ranked(self, query: Query, hit: Hit) -> RankedPassage:
+        passage = self.corpus.passages[hit.row]
+        return RankedPassage(
+            passage=passage,
+            document=self.corpus.document(passage.doc_id),
+            score=hit.score,
+            sentence=key_sentence(passage.text, query, self.analyzer, self.index.idf_of),
+            coverage=coverage(
+                query, lambda stem: self.index.contains(hit.row, stem), self.index.idf_of
+            ),
+        )
 
     def _distinctive_names(self, sentence: str) -> set[str]:
-        """Names in the sentence that a single article of the corpus uses."""
-        return {n for n in names_in(sentence, frozenset()) if self._name_documents.get(n, 0) == 1}
+        """Names in the sentence that a single article of the corpus uses (judged by the
+        rarest of their stems, so a common word capitalised, "Web", is not one)."""
+        found = set()
+        for name in names_in(sentence, frozenset()):
+            stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
+            if not stems:
+                continue
+            rarest = max(stems, key=self.index.idf_of)
+            column = self.index.vocabulary[rarest]
+            weights = self.index.weights
+            rows = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
+            if np.unique(self._row_document[rows]).size == 1:
+                found.add(name)
+        return found
 
     def scores(self, query: Query) -> np.ndarray:
         """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""
@@ -195,8 +221,14 @@ class Engine:
 
     def topics(self) -> str:
         """What the corpus is about, from the names most of its articles share."""
-        top = [name for name, _ in Counter(self._name_documents).most_common(6)]
-        return ", ".join(top)
+        return self._topics
+
+    @cached_property
+    def _topics(self) -> str:
+        # A sample bounds the cost on a huge corpus; names that matter recur early.
+        sample = self.documents[:TOPIC_SAMPLE]
+        counts = Counter(name for d in sample for name in set(names_in(d.text, frozenset())))
+        return ", ".join(name for name, _ in counts.most_common(6))
 
     def _abstain(
         self, question: str, reason: str, corrections: tuple[tuple[str, str], ...]
@@ -222,6 +254,47 @@ def build_index(
     return Index.build(bodies, contexts, analyzer, options)
 
 
+class _LazyAnalysis:
+    """Analyses every passage once, on first need, for both the word and pair indexes
+    (a saved index needs none of it)."""
+
+    def __init__(self, corpus: Corpus, analyzer: Analyzer) -> None:
+        self._corpus = corpus
+        self._analyzer = analyzer
+
+    @cached_property
+    def _analysed(self) -> tuple[list[list[str]], list[list[str]], list[int], list[str]]:
+        analyzer = self._analyzer
+        surface: set[str] = set()
+        bodies = []
+        for passage in self._corpus.passages:
+            folded = words(passage.text)
+            surface.update(folded)
+            bodies.append(analyzer.stems(analyzer.content_of(folded)))
+        titles = {d.id: d.title for d in self._corpus.documents}
+        position: dict[str, int] = {}
+        context_of = []
+        for passage in self._corpus.passages:
+            context = f"{titles[passage.doc_id]}\n{passage.section or ''}"
+            context_of.append(position.setdefault(context, len(position)))
+        contexts = []
+        for context in position:
+            folded = words(context)
+            surface.update(folded)
+            contexts.append(analyzer.stems(analyzer.content_of(folded)))
+        return bodies, contexts, context_of, sorted(surface)
+
+    def words_index(self, options: IndexOptions) -> Index:
+        bodies, contexts, context_of, surface = self._analysed
+        return Index.from_tokens(bodies, contexts, context_of, options, surface)
+
+    def pairs_index(self, options: IndexOptions) -> Index:
+        bodies, contexts, context_of, _ = self._analysed
+        return Index.from_tokens(
+            [pairs_of(b) for b in bodies], [pairs_of(c) for c in contexts], context_of, options
+        )
+
+
 def _surface_words(corpus: Corpus) -> set[str]:
     found: set[str] = set()
     for passage in corpus.passages:
@@ -229,18 +302,6 @@ def _surface_words(corpus: Corpus) -> set[str]:
     for document in corpus.documents:
         found.update(words(document.title))
     return found
-
-
-def _name_documents(corpus: Corpus) -> dict[str, int]:
-    """How many articles name each name; capitalised common words ("Web", also written
-    "web") are not names."""
-    lower = {fold(w) for d in corpus.documents for w in re.findall(r"\b[a-zà-ÿ][\w-]*", d.text)}
-    return Counter(
-        name
-        for d in corpus.documents
-        for name in set(names_in(d.text, frozenset()))
-        if fold(name) not in lower
-    )
 
 
 def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:

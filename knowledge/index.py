@@ -14,7 +14,7 @@ from scipy import sparse
 from knowledge.errors import IndexLoadError
 
 WEIGHTINGS = ("bm25", "tfidf")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,10 @@ class Index:
         weights: sparse.csc_matrix,
         idf: np.ndarray,
         options: IndexOptions,
+        surface: Sequence[str] = (),
     ) -> None:
         self.terms = list(terms)
+        self.surface = tuple(surface)
         self.vocabulary = {term: column for column, term in enumerate(self.terms)}
         self.weights = weights
         self.idf = idf
@@ -83,22 +85,46 @@ class Index:
         options: IndexOptions | None = None,
     ) -> Index:
         """Fits the vocabulary on bodies and contexts, then weights their combined counts."""
+        unique = list(dict.fromkeys(contexts))
+        position = {context: n for n, context in enumerate(unique)}
+        return cls.from_tokens(
+            [analyzer(body) for body in bodies],
+            [analyzer(context) for context in unique],
+            [position[context] for context in contexts],
+            options,
+        )
+
+    @classmethod
+    def from_tokens(
+        cls,
+        bodies: Sequence[list[str]],
+        contexts: Sequence[list[str]],
+        context_of: Sequence[int],
+        options: IndexOptions | None = None,
+        surface: Sequence[str] = (),
+    ) -> Index:
+        """Builds from analysed passages; `contexts` are distinct (a title shared by a
+        thousand passages is analysed once) and `context_of[i]` is passage i's context.
+        `surface` is kept with the index: the written words the query parser needs."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         options = options or IndexOptions()
         if not bodies:
             raise ValueError("cannot index an empty corpus: give at least one passage")
-        if len(contexts) != len(bodies):
-            raise ValueError("bodies and contexts must have the same length")
-        vectorizer = CountVectorizer(analyzer=analyzer, dtype=np.float32)
-        body_counts = vectorizer.fit_transform(list(bodies) + list(contexts))
+        if len(context_of) != len(bodies):
+            raise ValueError("every passage needs a context (possibly empty)")
+        vectorizer = CountVectorizer(analyzer=_already_analysed, dtype=np.float32)
+        all_counts = vectorizer.fit_transform(list(bodies) + list(contexts)).tocsr()
         n = len(bodies)
-        counts = body_counts[:n] + options.context_weight * body_counts[n:]
+        counts = all_counts[:n]
+        if options.context_weight > 0 and contexts:
+            rows = np.asarray(context_of, dtype=np.int64) + n
+            counts = counts + options.context_weight * all_counts[rows]
         counts = sparse.csr_matrix(counts, dtype=np.float32)
         counts.eliminate_zeros()
         terms = vectorizer.get_feature_names_out().tolist()
         weights, idf = _weigh(counts, options)
-        return cls(terms, weights.tocsc(), idf, options)
+        return cls(terms, weights.tocsc(), idf, options, surface)
 
     def scores(self, groups: Sequence[Sequence[tuple[str, float]]]) -> np.ndarray:
         """Dense scores of every passage, reading only the query terms' columns.
@@ -169,7 +195,8 @@ class Index:
                 indptr=self.weights.indptr,
                 shape=np.asarray(self.weights.shape, dtype=np.int64),
                 idf=self.idf,
-                terms=np.asarray(self.terms, dtype=np.str_),
+                terms=_pack(self.terms),
+                surface=_pack(self.surface),
                 meta=np.asarray(json.dumps(meta)),
             )
         tmp.replace(path)
@@ -186,7 +213,8 @@ class Index:
                 weights = sparse.csc_matrix(
                     (saved["data"], saved["indices"], saved["indptr"]), shape=shape
                 )
-                terms = saved["terms"].tolist()
+                terms = _unpack(saved["terms"])
+                surface = _unpack(saved["surface"])
                 idf = saved["idf"]
                 options = IndexOptions(**meta["options"])
         except IndexLoadError:
@@ -195,7 +223,22 @@ class Index:
             raise IndexLoadError(f"{path}: saved index is unreadable ({exc})") from None
         if len(terms) != shape[1] or idf.shape[0] != shape[1]:
             raise IndexLoadError(f"{path}: saved index is inconsistent")
-        return cls(terms, weights, idf, options)
+        return cls(terms, weights, idf, options, surface)
+
+
+def _already_analysed(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _pack(words: Sequence[str]) -> np.ndarray:
+    """Words as one UTF-8 buffer: a fixed-width string array would pad every term to
+    the longest one (hundreds of MB at a million passages)."""
+    return np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack(buffer: np.ndarray) -> list[str]:
+    text = buffer.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
 
 
 def top_k(scores: np.ndarray, k: int) -> list[Hit]:

@@ -64,12 +64,10 @@ class SpellingCorrector:
     """
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
-        self._by_length: dict[int, list[str]] = {}
+        self._buckets: dict[tuple[str, int], list[str]] = {}
         for word in set(vocabulary_words):
             if word.isalpha():
-                self._by_length.setdefault(len(word), []).append(word)
-        for bucket in self._by_length.values():
-            bucket.sort()
+                self._buckets.setdefault((word[0], len(word)), []).append(word)
 
     @staticmethod
     def max_edits(word: str) -> int:
@@ -85,8 +83,7 @@ class SpellingCorrector:
         candidates = [
             w
             for length in range(len(word) - edits, len(word) + edits + 1)
-            for w in self._by_length.get(length, ())
-            if w[0] == word[0]
+            for w in self._buckets.get((word[0], length), ())
         ]
         found = process.extract(
             word, candidates, scorer=Levenshtein.distance, score_cutoff=edits, limit=None

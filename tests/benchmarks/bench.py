@@ -1,0 +1,192 @@
+"""Speed and scale benchmark: this engine against bm25s and plain scikit-learn TF-IDF.
+
+    python -m tests.benchmarks.bench [--sizes 761,10000,100000] [--queries 200]
+
+Each (system, size) runs in its own process, so peak memory (ru_maxrss) is its own.
+Corpora are deterministic: the PIAF paragraphs themselves at 761, and above that
+passages of 2-6 sentences drawn with a fixed seed from the sentences of the seeds and
+PIAF. Questions are a fixed sample of the PIAF dev questions. Needs the `bench` extra
+(bm25s) and ../shared/eval/piaf/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PIAF = ROOT.parent / "shared" / "eval" / "piaf"
+SYSTEMS = ("engine", "bm25s", "sklearn")
+WARMUP = 20
+
+
+def corpus_records(size: int) -> list[dict[str, str]]:
+    """`size` passages as .jsonl records; 761 is the real PIAF corpus."""
+    piaf = [json.loads(line) for line in (PIAF / "corpus.jsonl").read_text("utf-8").splitlines()]
+    if size == len(piaf):
+        return piaf
+    from knowledge.corpus import load_corpus
+    from knowledge.sentences import split_sentences
+
+    sentences = [s for r in piaf for s in split_sentences(r["text"])]
+    for passage in load_corpus(ROOT / "seeds").passages:
+        sentences.extend(split_sentences(passage.text))
+    titles = sorted({r["title"] for r in piaf})
+    rng = random.Random(size)
+    return [
+        {
+            "id": f"syn-{n}",
+            "title": rng.choice(titles),
+            "text": " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 6))),
+        }
+        for n in range(size)
+    ]
+
+
+def questions(count: int) -> list[str]:
+    from knowledge.evaluate import load_questions
+
+    every = load_questions(PIAF / "dev-questions.yaml")
+    return [q.q for q in random.Random(0).sample(every, min(count, len(every)))]
+
+
+def timed(run, items: list[str]) -> list[float]:
+    for item in items[:WARMUP]:
+        run(item)
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        run(item)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def run_one(system: str, size: int, count: int) -> dict[str, float]:
+    """Runs in a child process: build, save, reload, then time the questions."""
+    records = corpus_records(size)
+    asked = questions(count)
+    result: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        if system == "engine":
+            from knowledge.engine import Engine
+
+            corpus = workdir / "corpus.jsonl"
+            corpus.write_text(
+                "\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8"
+            )
+            start = time.perf_counter()
+            Engine.from_corpus(corpus, cache_dir=workdir / "cache")
+            result["build_s"] = time.perf_counter() - start
+            start = time.perf_counter()
+            engine = Engine.from_corpus(corpus, cache_dir=workdir / "cache")
+            result["load_s"] = time.perf_counter() - start
+            result["disk_mb"] = directory_size(workdir / "cache") / 1e6
+            retrieval = timed(lambda q: engine.scores(engine.parse(q)), asked)
+            full = timed(lambda q: engine.ask(q, k=10), asked)
+            result.update(_percentiles("retrieval", retrieval))
+            result.update(_percentiles("ask", full))
+        elif system == "bm25s":
+            import bm25s
+            import Stemmer
+
+            stemmer = Stemmer.Stemmer("french")
+            texts = [f"{r['title']} {r['text']}" for r in records]
+            start = time.perf_counter()
+            tokens = bm25s.tokenize(texts, stopwords="fr", stemmer=stemmer, show_progress=False)
+            retriever = bm25s.BM25()
+            retriever.index(tokens, show_progress=False)
+            result["build_s"] = time.perf_counter() - start
+            retriever.save(workdir / "bm25s")
+            result["disk_mb"] = directory_size(workdir / "bm25s") / 1e6
+            start = time.perf_counter()
+            bm25s.BM25.load(workdir / "bm25s")
+            result["load_s"] = time.perf_counter() - start
+
+            def ask(question: str) -> None:
+                query = bm25s.tokenize(
+                    [question], stopwords="fr", stemmer=stemmer, show_progress=False
+                )
+                retriever.retrieve(query, k=10, show_progress=False, n_threads=1)
+
+            result.update(_percentiles("retrieval", timed(ask, asked)))
+        else:
+            import numpy as np
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            texts = [f"{r['title']} {r['text']}" for r in records]
+            start = time.perf_counter()
+            vectorizer = TfidfVectorizer(sublinear_tf=True)
+            matrix = vectorizer.fit_transform(texts)
+            result["build_s"] = time.perf_counter() - start
+
+            def ask(question: str) -> None:
+                scores = (matrix @ vectorizer.transform([question]).T).toarray().ravel()
+                np.argpartition(-scores, 10)[:10]
+
+            result.update(_percentiles("retrieval", timed(ask, asked)))
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _percentiles(name: str, values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        f"{name}_p50_ms": statistics.median(ordered),
+        f"{name}_p95_ms": ordered[max(0, int(len(ordered) * 0.95) - 1)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="761,10000,100000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--child", nargs=2, metavar=("SYSTEM", "SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child[0], int(args.child[1]), args.queries)))
+        return
+    print(f"machine: {subprocess.check_output(['nproc']).decode().strip()} cores; "
+          f"{args.queries} PIAF questions, median of per-query wall time after warm-up")
+    header = (
+        f"{'size':>9} {'system':>8} {'build s':>8} {'load s':>7} {'disk MB':>8} {'peak MB':>8} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'ask p50':>8} {'p50/bm25s':>9} {'build/bm25s':>11}"
+    )
+    print(header)
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows = {}
+        for system in args.systems.split(","):
+            out = subprocess.run(
+                [sys.executable, "-m", "tests.benchmarks.bench", "--child", system, str(size),
+                 "--queries", str(args.queries)],
+                cwd=ROOT, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            rows[system] = json.loads(out.stdout.strip().splitlines()[-1])
+        base = rows.get("bm25s")
+        for system, row in rows.items():
+            ratio = row["retrieval_p50_ms"] / base["retrieval_p50_ms"] if base else float("nan")
+            build = row["build_s"] / base["build_s"] if base else float("nan")
+            print(
+                f"{size:>9} {system:>8} {row['build_s']:>8.2f} {row.get('load_s', float('nan')):>7.2f} "
+                f"{row.get('disk_mb', float('nan')):>8.1f} {row['peak_rss_mb']:>8.0f} "
+                f"{row['retrieval_p50_ms']:>8.2f} {row['retrieval_p95_ms']:>8.2f} "
+                f"{row.get('ask_p50_ms', float('nan')):>8.2f} {ratio:>9.2f} {build:>11.2f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
