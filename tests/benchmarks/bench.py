@@ -159,8 +159,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.child[0], int(args.child[1]), args.queries)))
         return
-    print(f"machine: {subprocess.check_output(['nproc']).decode().strip()} cores; "
-          f"{args.queries} PIAF questions, median of per-query wall time after warm-up")
+    print(
+        f"machine: {subprocess.check_output(['nproc']).decode().strip()} cores; "
+        f"{args.queries} PIAF questions, median of per-query wall time after warm-up"
+    )
     header = (
         f"{'size':>9} {'system':>8} {'build s':>8} {'load s':>7} {'disk MB':>8} {'peak MB':>8} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'ask p50':>8} {'p50/bm25s':>9} {'build/bm25s':>11}"
