@@ -121,9 +121,9 @@ def _engine(settings: Settings) -> Engine:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.formats import answer_json, answer_text
+    from bot.formats import answer_json, answer_text, clean_input
 
-    question = args.question.strip()
+    question = clean_input(args.question).strip()
     if not question:
         raise UserError(
             'the question is empty: ask something, e.g. python -m bot ask "Qui est John Matze ?"'

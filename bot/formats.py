@@ -9,6 +9,12 @@ from knowledge.answer import Answer, RankedPassage
 from knowledge.corpus import Document
 
 
+def clean_input(text: str) -> str:
+    """User text made safe to echo: lone surrogates (undecodable bytes in argv or a
+    pipe) become U+FFFD, so printing the answer never fails on a UTF-8 terminal."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 def document_json(document: Document) -> dict[str, Any]:
     return {
         "id": document.id,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.formats import answer_text, citation, document_listing
+from bot.formats import answer_text, citation, clean_input, document_listing
 from bot.settings import Settings
 from knowledge.engine import Engine
 from knowledge.errors import KnowledgeError
@@ -58,7 +58,7 @@ class Repl:
 
     def handle(self, line: str) -> bool:
         """Handles one line; False means leave."""
-        text = line.strip()
+        text = clean_input(line).strip()
         if not text:
             return True
         if text.startswith(":"):
