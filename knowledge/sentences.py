@@ -34,6 +34,8 @@ def split_sentences(text: str) -> list[str]:
 def chunk_sentences(text: str, max_chars: int) -> list[str]:
     """Groups consecutive sentences into chunks of at most `max_chars` (one long sentence
     stays whole: cutting mid-sentence would break the key sentence)."""
+    if len(text) <= max_chars:
+        return [text.strip()] if text.strip() else []
     chunks: list[str] = []
     current = ""
     for sentence in split_sentences(text):
