@@ -139,12 +139,17 @@ def load_settings(
 def _read_dotenv(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
+    import io
+
     from dotenv import dotenv_values
 
     try:
-        values = dotenv_values(path, encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"cannot read {path}: {exc}; fix or remove the file") from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path} ({exc.strerror}); fix or remove it") from None
+    values = dotenv_values(stream=io.StringIO(text))
     return {k: v for k, v in values.items() if v is not None}
 
 
