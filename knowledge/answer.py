@@ -69,6 +69,15 @@ def term_importance(term: QueryTerm, idf_of: Callable[[str], float]) -> float:
     return max(idf_of(stem) for stem in term.stems)
 
 
+WeightedTerms = list[tuple[float, tuple[tuple[str, float], ...]]]
+
+
+def weigh_terms(query: Query, idf_of: Callable[[str], float]) -> WeightedTerms:
+    """Each non-cue question word's importance with its alternatives, computed once per
+    question rather than once per passage and sentence."""
+    return [(term_importance(t, idf_of), t.alternatives) for t in query.terms if not t.cue]
+
+
 def coverage(
     query: Query,
     has_term: Callable[[str], bool],
@@ -80,29 +89,30 @@ def coverage(
     a word the corpus has never seen weighs as the rarest word, so questions about
     other things (recipes, sport) have low coverage everywhere.
     """
+    return coverage_of(weigh_terms(query, idf_of), has_term)
+
+
+def coverage_of(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> float:
     total = matched = 0.0
-    for term in query.terms:
-        if term.cue:
-            continue
-        importance = term_importance(term, idf_of)
+    for importance, alternatives in weighted:
         total += importance
-        best = max((factor for stem, factor in term.alternatives if has_term(stem)), default=0.0)
+        best = max((factor for stem, factor in alternatives if has_term(stem)), default=0.0)
         matched += importance * best
     return matched / total if total else 0.0
 
 
-def key_sentence(
-    text: str,
-    query: Query,
-    analyze: Callable[[str], list[str]],
-    idf_of: Callable[[str], float],
-) -> str:
+def analysed_sentences(
+    text: str, analyze: Callable[[str], list[str]]
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A passage's sentences with their stems: what key-sentence choice reads."""
+    return tuple((s, frozenset(analyze(s))) for s in split_sentences(text) or [text])
+
+
+def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: WeightedTerms) -> str:
     """The sentence holding most of the question's idf mass; the shorter one on a tie."""
-    sentences = split_sentences(text) or [text]
-    best_sentence, best_key = sentences[0], (-1.0, 0)
-    for sentence in sentences:
-        stems = set(analyze(sentence))
-        score = coverage(query, stems.__contains__, idf_of)
+    best_sentence, best_key = sentences[0][0], (-1.0, 0)
+    for sentence, stems in sentences:
+        score = coverage_of(weighted, stems.__contains__)
         key = (round(score, 6), -len(sentence))
         if key > best_key:
             best_sentence, best_key = sentence, key

@@ -16,10 +16,14 @@ from knowledge.answer import (
     CONFLICT_SCORE_RATIO,
     Answer,
     RankedPassage,
+    WeightedTerms,
+    analysed_sentences,
     coverage,
+    coverage_of,
     key_sentence,
     names_in,
     split_related,
+    weigh_terms,
 )
 from knowledge.cache import cached_index
 from knowledge.corpus import Corpus, Document, load_corpus
@@ -42,6 +46,8 @@ DEFAULT_MIN_KNOWN = 0.5
 # question that repeats a phrase of the passage points at it (knowledge/README.md).
 DEFAULT_PAIR_WEIGHT = 0.5
 PAIR_CONTEXT_WEIGHT = 0.25
+# Passages whose analysed sentences are remembered (about 1 KB each).
+SENTENCE_CACHE_SIZE = 20_000
 # Documents read to name the corpus's topics in an abstention.
 TOPIC_SAMPLE = 2000
 
@@ -85,6 +91,7 @@ class Engine:
         )
         doc_number = {d.id: n for n, d in enumerate(corpus.documents)}
         self._row_document = np.asarray([doc_number[p.doc_id] for p in corpus.passages])
+        self._sentence_cache: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
 
     @classmethod
     def from_corpus(
@@ -142,14 +149,15 @@ class Engine:
         hits = top_k(self.scores(query), max(k, CANDIDATES))
         if not hits:
             return self._abstain(question, "no passage covers the question", corrections)
-        best = self._ranked(query, hits[0])
+        weighted = weigh_terms(query, self.index.idf_of)
+        best = self._ranked(weighted, hits[0])
         if best.coverage < self.options.min_coverage:
             return self._abstain(question, "no passage covers the question", corrections)
         # Key sentences cost most of an answer: only the passages shown and the other
         # articles' strong passages (candidates to corroborate or contradict) get one.
         best_doc = self.corpus.passages[hits[0].row].doc_id
         ranked = [best] + [
-            self._ranked(query, hit)
+            self._ranked(weighted, hit)
             for number, hit in enumerate(hits[1:], start=1)
             if number < k
             or (
@@ -171,19 +179,28 @@ class Engine:
 
     def rank(self, query: Query, k: int) -> list[RankedPassage]:
         """The k best passages, each with its key sentence and coverage."""
-        return [self._ranked(query, hit) for hit in top_k(self.scores(query), k)]
+        weighted = weigh_terms(query, self.index.idf_of)
+        return [self._ranked(weighted, hit) for hit in top_k(self.scores(query), k)]
 
-    def _ranked(self, query: Query, hit: Hit) -> RankedPassage:
+    def _ranked(self, weighted: WeightedTerms, hit: Hit) -> RankedPassage:
         passage = self.corpus.passages[hit.row]
         return RankedPassage(
             passage=passage,
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
-            sentence=key_sentence(passage.text, query, self.analyzer, self.index.idf_of),
-            coverage=coverage(
-                query, lambda stem: self.index.contains(hit.row, stem), self.index.idf_of
-            ),
+            sentence=key_sentence(self._sentences(hit.row), weighted),
+            coverage=coverage_of(weighted, lambda stem: self.index.contains(hit.row, stem)),
         )
+
+    def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:
+        """A passage's analysed sentences, remembered: popular passages come back often."""
+        found = self._sentence_cache.get(row)
+        if found is None:
+            found = analysed_sentences(self.corpus.passages[row].text, self.analyzer)
+            if len(self._sentence_cache) >= SENTENCE_CACHE_SIZE:
+                self._sentence_cache.clear()
+            self._sentence_cache[row] = found
+        return found
 
     def _distinctive_names(self, sentence: str) -> set[str]:
         """Names in the sentence that a single article of the corpus uses (judged by the
@@ -291,7 +308,7 @@ class _LazyAnalysis:
     def pairs_index(self, options: IndexOptions) -> Index:
         bodies, contexts, context_of, _ = self._analysed
         return Index.from_tokens(
-            [pairs_of(b) for b in bodies], [pairs_of(c) for c in contexts], context_of, options
+            (pairs_of(b) for b in bodies), (pairs_of(c) for c in contexts), context_of, options
         )
 
 

