@@ -12,7 +12,7 @@ from pathlib import Path
 from knowledge.analysis import Analyzer
 from knowledge.corpus import Corpus
 from knowledge.errors import IndexLoadError
-from knowledge.index import Index, IndexOptions
+from knowledge.index import FORMAT_VERSION, Index, IndexOptions
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +22,29 @@ ENGINE_VERSION = "0.1.0"
 def index_key(corpus: Corpus, analyzer: Analyzer, options: IndexOptions) -> str:
     """SHA-256 of the passages and their context, the analyzer, the options and the version."""
     digest = hashlib.sha256()
-    header = {"version": ENGINE_VERSION, "analyzer": analyzer.name, "options": asdict(options)}
+    header = {
+        "version": ENGINE_VERSION,
+        "analysis": _analysis_fingerprint(),
+        "format": FORMAT_VERSION,
+        "analyzer": analyzer.name,
+        "options": asdict(options),
+    }
     digest.update(json.dumps(header, sort_keys=True).encode())
     titles = {d.id: d.title for d in corpus.documents}
     for passage in corpus.passages:
         for part in (passage.id, titles[passage.doc_id], passage.section or "", passage.text):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _analysis_fingerprint() -> str:
+    """The analyzer's code and stop words: changing either must invalidate saved indexes,
+    even when nobody remembers to bump a version."""
+    from knowledge import analysis
+
+    digest = hashlib.sha256(Path(analysis.__file__).read_bytes())
+    digest.update("\n".join(sorted(analysis.stop_words())).encode())
     return digest.hexdigest()
 
 

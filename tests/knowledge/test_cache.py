@@ -78,3 +78,16 @@ def test_unwritable_cache_only_warns(
         engine = Engine.from_corpus(corpus, cache_dir=blocker / "cache")
     assert not engine.ask(QUESTION).abstained
     assert "could not save the index" in caplog.text
+
+
+def test_index_key_changes_with_the_analyzer_settings(corpus: Path) -> None:
+    from knowledge.analysis import Analyzer
+    from knowledge.cache import index_key
+    from knowledge.corpus import load_corpus
+    from knowledge.index import IndexOptions
+
+    loaded = load_corpus(corpus)
+    base = index_key(loaded, Analyzer(), IndexOptions())
+    assert base == index_key(loaded, Analyzer(), IndexOptions())
+    assert base != index_key(loaded, Analyzer(), IndexOptions(k1=1.5))
+    assert base != index_key(loaded, Analyzer(), IndexOptions(context_weight=0.0))
