@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from discord.ext import commands
 
 from bot.discord import views
 from bot.discord.asking import Asker
+from bot.discord.cogs.admin import AdminCog
 from bot.discord.cogs.ask import AskCog
 from bot.discord.replies import report_error
 from bot.settings import Settings
@@ -53,7 +55,14 @@ def intents() -> discord.Intents:
 class QABot(commands.AutoShardedBot):
     """One process, as many shards as Discord recommends or the settings name."""
 
-    def __init__(self, settings: Settings, engine: Engine, **client_options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        reload_on_sighup: bool = False,
+        **client_options: Any,
+    ) -> None:
         if settings.shard_count is not None:
             client_options.setdefault("shard_count", settings.shard_count)
         if settings.shard_ids is not None:
@@ -71,12 +80,40 @@ class QABot(commands.AutoShardedBot):
         self._identified: dict[int, float] = {}
         self._identify_lock = asyncio.Lock()
         self._max_concurrency: int | None = None
+        self._reload_lock = asyncio.Lock()
+        self._reload_on_sighup = reload_on_sighup
 
     async def setup_hook(self) -> None:
         await self.add_cog(AskCog(self))
+        await self.add_cog(AdminCog(self))
+        if self._reload_on_sighup:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._reload_on_signal)
         self.add_dynamic_items(*views.DYNAMIC_ITEMS)
         await self.sync_commands()
         log.info("invite the bot to a server with %s", self.invite_url())
+
+    async def reload_engine(self) -> Engine:
+        """Builds a new engine from the settings' corpus in a worker thread, then swaps it
+        in one step. Questions already being answered finish on the old engine; if the
+        build fails (broken catalog, unreadable article) the old engine keeps serving
+        and the error goes to the caller."""
+        from bot.loading import engine_from_settings
+
+        async with self._reload_lock:
+            engine = await asyncio.to_thread(engine_from_settings, self.settings)
+            self.engine = engine
+            self.asker.engine = engine
+            self.suggestion_pool = engine.suggestions(limit=SUGGESTION_POOL)
+            log.info(
+                "reloaded: %d articles, %d passages",
+                len(engine.documents),
+                len(engine.corpus.passages),
+            )
+            return engine
+
+    def _reload_on_signal(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.reload_engine())
+        task.add_done_callback(_log_reload_failure)
 
     def invite_url(self) -> str:
         """The OAuth2 link that adds the bot with its commands and the permissions it uses."""
@@ -132,6 +169,13 @@ class QABot(commands.AutoShardedBot):
                 log.warning("could not read session start limits; identifying one at a time")
                 self._max_concurrency = 1
         return self._max_concurrency
+
+
+def _log_reload_failure(task: asyncio.Task[Engine]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "reload on SIGHUP failed, still serving the previous articles: %s", task.exception()
+        )
 
 
 def create_bot(

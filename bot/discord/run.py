@@ -60,7 +60,7 @@ def run_bot(settings: Settings, **client_options: object) -> int:
     setup_logging(settings, token)
     from bot.discord.client import create_bot
 
-    bot = create_bot(settings, **client_options)
+    bot = create_bot(settings, reload_on_sighup=True, **client_options)
     try:
         bot.run(token, log_handler=None)
     except discord.LoginFailure:

@@ -64,6 +64,8 @@ from tests.discord.world import (
 )
 
 API = "/api/v10"
+# Every permission bit Discord defines (what an administrator has).
+ALL_PERMISSIONS = 562949953421311
 
 __all__ = [
     "EPHEMERAL",
@@ -428,9 +430,11 @@ class StandIn:
         *,
         user: User | None = None,
         channel: Channel | None = None,
+        permissions: int | None = None,
         **options: Any,
     ) -> Interaction:
-        """A user runs `/name option=value...` as synced by the bot."""
+        """A user runs `/name option=value...` as synced by the bot; `permissions` are
+        the member's in the channel (default: all)."""
         channel = channel or self.guild.channel
         command = self._command(name, channel)
         data = {
@@ -441,7 +445,7 @@ class StandIn:
         }
         if channel.guild_id:
             data["guild_id"] = str(channel.guild_id)
-        return await self._interact(2, data, user or self.alice, channel)
+        return await self._interact(2, data, user or self.alice, channel, permissions=permissions)
 
     async def autocomplete(
         self,
@@ -517,6 +521,7 @@ class StandIn:
         user: User,
         channel: Channel,
         message: dict[str, Any] | None = None,
+        permissions: int | None = None,
     ) -> Interaction:
         interaction_id = self.snowflake()
         token = f"interaction-token-{interaction_id}"
@@ -529,7 +534,7 @@ class StandIn:
             "version": 1,
             "channel_id": str(channel.id),
             "channel": channel.payload(),
-            "app_permissions": "562949953421311",
+            "app_permissions": str(ALL_PERMISSIONS),
             "locale": "fr",
             "attachment_size_limit": 10 * 1024 * 1024,
             "entitlements": [],
@@ -543,7 +548,7 @@ class StandIn:
             payload["guild"] = {"id": str(guild.id), "locale": "fr", "features": []}
             payload["member"] = {
                 **member_payload(guild, user),
-                "permissions": "562949953421311",
+                "permissions": str(ALL_PERMISSIONS if permissions is None else permissions),
             }
         else:
             payload["user"] = user.payload()

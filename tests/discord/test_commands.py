@@ -16,7 +16,13 @@ async def test_commands_sync_globally_without_a_guild_setting(
     standin: StandIn, start_bot: StartBot
 ):
     await start_bot(standin)
-    assert {c["name"] for c in standin.global_commands} == {"ask", "sources", "source", "help"}
+    assert {c["name"] for c in standin.global_commands} == {
+        "ask",
+        "sources",
+        "source",
+        "help",
+        "reload",
+    }
     assert not standin.guild_commands
     ask = next(c for c in standin.global_commands if c["name"] == "ask")
     options = {o["name"]: o for o in ask["options"]}
@@ -34,6 +40,7 @@ async def test_commands_sync_to_the_configured_guild_instantly(
         "sources",
         "source",
         "help",
+        "reload",
     }
     interaction = await standin.slash("ask", question="Qui est John Matze ?")
     [message] = await standin.wait_messages(interaction)

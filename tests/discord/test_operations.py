@@ -83,7 +83,13 @@ def test_create_bot_builds_without_connecting_on_the_bundled_seeds():
 
 async def test_slash_commands_are_on_the_tree_after_setup(standin: StandIn, start_bot: StartBot):
     bot = await start_bot(standin)
-    assert {c.name for c in bot.tree.get_commands()} == {"ask", "sources", "source", "help"}
+    assert {c.name for c in bot.tree.get_commands()} == {
+        "ask",
+        "sources",
+        "source",
+        "help",
+        "reload",
+    }
     invite = bot.invite_url()
     assert f"client_id={standin.app_id}" in invite
     assert "scope=bot+applications.commands" in invite and "permissions=274877991936" in invite
