@@ -36,3 +36,11 @@ def write_article(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full-load",
+        action="store_true",
+        help="run the Discord load test at full size (1,000 /ask + 1,000 mentions)",
+    )
