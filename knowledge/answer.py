@@ -119,9 +119,9 @@ def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: Weig
     return best_sentence
 
 
-def names_in(sentence: str, common: frozenset[str]) -> set[str]:
-    """Capitalised words in a sentence, minus capitalised stop words ("Le", "Dans") and
-    the corpus's ubiquitous names: the entities a sentence asserts something about."""
+def names_in(sentence: str) -> set[str]:
+    """Capitalised words in a sentence, minus capitalised stop words ("Le", "Dans"): the
+    entities a sentence asserts something about."""
     stops = stop_words()
     found = set()
     for match in _NAME.finditer(sentence):
@@ -131,7 +131,7 @@ def names_in(sentence: str, common: frozenset[str]) -> set[str]:
             name = rest
         if name and fold(name) not in stops:
             found.add(name)
-    return found - common
+    return found
 
 
 def split_related(

@@ -177,11 +177,6 @@ class Engine:
             corrections=corrections,
         )
 
-    def rank(self, query: Query, k: int) -> list[RankedPassage]:
-        """The k best passages, each with its key sentence and coverage."""
-        weighted = weigh_terms(query, self.index.idf_of)
-        return [self._ranked(weighted, hit) for hit in top_k(self.scores(query), k)]
-
     def _ranked(self, weighted: WeightedTerms, hit: Hit) -> RankedPassage:
         passage = self.corpus.passages[hit.row]
         return RankedPassage(
@@ -206,7 +201,7 @@ class Engine:
         """Names in the sentence that a single article of the corpus uses (judged by the
         rarest of their stems, so a common word capitalised, "Web", is not one)."""
         found = set()
-        for name in names_in(sentence, frozenset()):
+        for name in names_in(sentence):
             stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
             if not stems:
                 continue
@@ -244,7 +239,7 @@ class Engine:
     def _topics(self) -> str:
         # A sample bounds the cost on a huge corpus; names that matter recur early.
         sample = self.documents[:TOPIC_SAMPLE]
-        counts = Counter(name for d in sample for name in set(names_in(d.text, frozenset())))
+        counts = Counter(name for d in sample for name in set(names_in(d.text)))
         return ", ".join(name for name, _ in counts.most_common(6))
 
     def _abstain(
@@ -259,16 +254,6 @@ class Engine:
             reason=reason,
             corrections=corrections,
         )
-
-
-def build_index(
-    corpus: Corpus, analyzer: Callable[[str], list[str]], options: IndexOptions
-) -> Index:
-    """Passages as bodies; their article title and section heading as context."""
-    titles = {d.id: d.title for d in corpus.documents}
-    bodies = [p.text for p in corpus.passages]
-    contexts = [f"{titles[p.doc_id]}\n{p.section or ''}" for p in corpus.passages]
-    return Index.build(bodies, contexts, analyzer, options)
 
 
 class _LazyAnalysis:
