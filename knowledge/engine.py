@@ -69,7 +69,8 @@ class EngineOptions:
 
 
 class Engine:
-    """Answers questions over one corpus. Immutable once built: safe to share across tasks."""
+    """Answers questions over one corpus. Nothing it answers from changes once built (its
+    only mutable state is memoisation), so tasks and threads can share one."""
 
     def __init__(
         self,
