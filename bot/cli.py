@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -106,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error of ours. Point stdout at devnull
+        # so the interpreter's final flush does not print a traceback either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     return EXIT_USAGE
 
 
