@@ -210,7 +210,9 @@ class Engine:
             column = self.index.vocabulary[rarest]
             weights = self.index.weights
             rows = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
-            if np.unique(self._row_document[rows]).size == 1:
+            # Passages are stored article by article, so postings (sorted rows) all
+            # belong to one article exactly when the first and the last do.
+            if rows.size and self._row_document[rows[0]] == self._row_document[rows[-1]]:
                 found.add(name)
         return found
 
