@@ -48,6 +48,8 @@ DEFAULT_PAIR_WEIGHT = 0.5
 PAIR_CONTEXT_WEIGHT = 0.25
 # Passages whose analysed sentences are remembered (about 1 KB each).
 SENTENCE_CACHE_SIZE = 20_000
+# Questions kept for suggestions and autocomplete (Discord filters them as users type).
+SUGGESTION_POOL = 1000
 # Documents read to name the corpus's topics in an abstention.
 TOPIC_SAMPLE = 2000
 
@@ -226,13 +228,15 @@ class Engine:
 
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""
-        found = [q for d in self.documents for q in d.questions]
-        if not found:
-            found = [f"{d.title} ?" for d in self.documents]
-        # Interleave documents so the first few suggestions cover different articles.
+        return self._suggestion_pool[:limit]
+
+    @cached_property
+    def _suggestion_pool(self) -> list[str]:
+        # Interleaved by article, so the first few suggestions cover different articles;
+        # computed once, as an abstention must stay as cheap as an answer.
         by_doc = [list(d.questions) or [f"{d.title} ?"] for d in self.documents]
         interleaved = [q for round_ in _round_robin(by_doc) for q in round_]
-        return list(dict.fromkeys(interleaved or found))[:limit]
+        return list(dict.fromkeys(interleaved))[:SUGGESTION_POOL]
 
     def topics(self) -> str:
         """What the corpus is about, from the names most of its articles share."""
