@@ -32,6 +32,8 @@ DEFER_AFTER_SECONDS = 1.0
 # With more interactions than this being answered at once, new ones are deferred first:
 # a burst otherwise runs every retrieval before the first response leaves the loop.
 BUSY_INTERACTIONS = 8
+# Longest a mention or DM waits for interactions being answered before it goes ahead.
+INTERACTIONS_FIRST_SECONDS = 5.0
 
 
 class QuestionRejected(app_commands.AppCommandError):
@@ -96,6 +98,7 @@ class Asker:
         self.settings = settings
         self.cooldowns = Cooldowns(settings.cooldown_questions, settings.cooldown_seconds, clock)
         self._answering = 0
+        self._asking = 0
 
     @contextlib.contextmanager
     def answering(self) -> Iterator[None]:
@@ -105,6 +108,14 @@ class Asker:
             yield
         finally:
             self._answering -= 1
+
+    async def interactions_first(self, limit: float = INTERACTIONS_FIRST_SECONDS) -> None:
+        """Messages have no deadline, interactions have 3 seconds: while interactions are
+        being answered, a message waits its turn (at most `limit`, so a steady stream of
+        interactions cannot starve it)."""
+        deadline = time.monotonic() + limit
+        while self._answering and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
 
     @property
     def off_loop(self) -> bool:
@@ -147,7 +158,15 @@ class Asker:
             raise OnCooldown(notice, retry_after, first)
 
     async def ask(self, question: str, k: int | None = None) -> Answer:
+        """The engine's answer; in a worker thread for a large corpus or during a burst,
+        so the loop keeps acknowledging interactions within their 3 seconds."""
         k = self.settings.top_k if k is None else k
-        if self.off_loop:
-            return await asyncio.to_thread(self.engine.ask, question, k)
-        return self.engine.ask(question, k)
+        engine = self.engine  # a reload swaps it: this question finishes on this one
+        self._asking += 1
+        try:
+            if self.off_loop or self._asking > BUSY_INTERACTIONS:
+                return await asyncio.to_thread(engine.ask, question, k)
+            await asyncio.sleep(0)  # let queued interactions be acknowledged first
+            return engine.ask(question, k)
+        finally:
+            self._asking -= 1

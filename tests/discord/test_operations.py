@@ -223,3 +223,18 @@ async def test_channel_without_send_permission_is_logged_and_skipped(
     question = await standin.send_message(standin.mention("Qui est John Matze ?"))
     await standin.wait_reply_to(question)
     assert_clean(standin)
+
+
+async def test_refused_send_is_logged_with_context_and_the_bot_carries_on(
+    standin: StandIn, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+):
+    await start_bot(standin)
+    invalid = {"code": 50035, "message": "Invalid Form Body", "errors": {}}
+    standin.force("POST", "/channels/{channel_id}/messages", status=400, body=invalid, times=1)
+    first = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    await standin.wait_for(lambda: "error while answering message" in caplog.text)
+    assert str(first["id"]) in caplog.text  # which message failed
+    assert "50035" in caplog.text
+    second = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    reply = await standin.wait_reply_to(second)
+    assert "Matze" in reply["embeds"][0]["description"]

@@ -64,6 +64,7 @@ class AskCog(commands.Cog, name="Questions"):
         except QuestionRejected as refusal:
             await self._reply(message, content=str(refusal))
             return
+        await asker.interactions_first()
         if asker.off_loop:
             async with message.channel.typing():
                 answer = await asker.ask(question)
