@@ -238,3 +238,26 @@ async def test_refused_send_is_logged_with_context_and_the_bot_carries_on(
     second = await standin.send_message(standin.mention("Qui est John Matze ?"))
     reply = await standin.wait_reply_to(second)
     assert "Matze" in reply["embeds"][0]["description"]
+
+
+async def test_gateway_drop_in_the_middle_of_a_burst_loses_no_question(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin, Settings(cooldown_questions=1000))
+    [session] = standin.sessions.values()
+    before = await asyncio.gather(
+        *(standin.send_message(standin.mention("Qui est John Matze ?")) for _ in range(30))
+    )
+    await standin.drop(0)
+    await standin.wait_for(lambda: session.resumes == 1 and not session.ws.closed)
+    after = await asyncio.gather(
+        *(standin.send_message(standin.mention("Qui est John Matze ?")) for _ in range(30))
+    )
+    for question in (*before, *after):
+        await standin.wait_reply_to(question, timeout=10)
+    replied = [
+        (m.get("message_reference") or {}).get("message_id") for m in standin.bot_messages()
+    ]
+    assert all(replied.count(q["id"]) == 1 for q in (*before, *after))
+    assert len(standin.identified) == 1
+    assert_clean(standin)
