@@ -149,3 +149,20 @@ def test_hyphenated_compound_the_corpus_never_joins_adds_no_unknown_word(engine:
     assert {"amazon", "parler"} <= set(words)
     # The corpus writes "plates-formes": there the joined form is a word of its own.
     assert "platesformes" in [t.word for t in engine.parse("les plates-formes").terms]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Did a judge rule against Parler?", "juge"),
+        ("Was Parler's data deleted?", "données"),
+        ("How many users did Parler lose?", "utilisateurs"),
+        ("What happened on January 6?", "Capitole"),
+    ],
+)
+def test_general_english_vocabulary_reaches_the_french_passage(
+    engine: Engine, question: str, expected: str
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert expected in answer.best.text
