@@ -23,6 +23,10 @@ CUE_FACTOR = 0.4
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
 FAMILY_PREFIX = 6
 FAMILY_MAX_SUFFIX = 3
+# A question is a sentence or two; past this many content words the rest is ignored, so
+# pasting a whole article costs no more than a long question (spelling correction runs
+# per unknown word).
+MAX_QUERY_WORDS = 100
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,8 @@ class QueryParser:
         self._families = WordFamilies(vocabulary)
 
     def parse(self, question: str) -> Query:
-        words = _without_unknown_compounds(self._analyzer.content_words(question), self._surface)
+        words = self._analyzer.content_words(question)[:MAX_QUERY_WORDS]
+        words = _without_unknown_compounds(words, self._surface)
         cues = [
             QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
             for word in dict.fromkeys(all_words(question))

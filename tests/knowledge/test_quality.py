@@ -166,3 +166,11 @@ def test_general_english_vocabulary_reaches_the_french_passage(
     answer = engine.ask(question)
     assert not answer.abstained
     assert expected in answer.best.text
+
+
+def test_pasted_wall_of_text_is_read_only_up_to_the_word_limit(engine: Engine) -> None:
+    from knowledge.query import MAX_QUERY_WORDS
+
+    wall = "John Matze " + " ".join(f"mot{n}inconnu" for n in range(5000))
+    assert len(engine.parse(wall).terms) <= MAX_QUERY_WORDS
+    assert engine.ask("Qui est John Matze ? " + "bla " * 5000).best is not None
