@@ -255,9 +255,7 @@ async def test_gateway_drop_in_the_middle_of_a_burst_loses_no_question(
     )
     for question in (*before, *after):
         await standin.wait_reply_to(question, timeout=10)
-    replied = [
-        (m.get("message_reference") or {}).get("message_id") for m in standin.bot_messages()
-    ]
+    replied = [(m.get("message_reference") or {}).get("message_id") for m in standin.bot_messages()]
     assert all(replied.count(q["id"]) == 1 for q in (*before, *after))
     assert len(standin.identified) == 1
     assert_clean(standin)
