@@ -6,7 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from knowledge.answer import (
     split_related,
     weigh_terms,
 )
-from knowledge.cache import cached_index
+from knowledge.cache import cached_index, corpus_digest
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, top_k
@@ -112,6 +112,8 @@ class Engine:
         glossary = load_glossary(glossary_path)
         analyzer = Analyzer()
         analysed = _LazyAnalysis(corpus, analyzer)
+        # Both indexes are keyed on the same corpus: hash it once.
+        digest = lru_cache(maxsize=1)(partial(corpus_digest, corpus))
         # Phrases count mostly in the passage's own text: a heading shared by several
         # passages would otherwise lift them all for one matching phrase.
         pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
@@ -121,7 +123,9 @@ class Engine:
         ) -> Index:
             if cache_dir is None:
                 return build()
-            return cached_index(corpus, key_analyzer, index_options, Path(cache_dir), build)
+            return cached_index(
+                corpus, key_analyzer, index_options, Path(cache_dir), build, digest()
+            )
 
         index = load_or_build(analyzer, options.index, lambda: analysed.words_index(options.index))
         pairs = None

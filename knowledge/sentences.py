@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # A boundary: terminal punctuation, optional closing quotes/brackets, white space, then
 # something that can start a sentence (capital, digit, opening quote or dash).
@@ -36,14 +37,20 @@ def chunk_sentences(text: str, max_chars: int) -> list[str]:
     stays whole: cutting mid-sentence would break the key sentence)."""
     if len(text) <= max_chars:
         return [text.strip()] if text.strip() else []
-    chunks: list[str] = []
+    return pack(split_sentences(text), max_chars)
+
+
+def pack(pieces: Iterable[str], max_chars: int, separator: str = " ") -> list[str]:
+    """Consecutive pieces joined by `separator` into groups of at most `max_chars`, in
+    order; a piece longer than that makes a group of its own."""
+    groups: list[str] = []
     current = ""
-    for sentence in split_sentences(text):
-        if current and len(current) + 1 + len(sentence) > max_chars:
-            chunks.append(current)
-            current = sentence
+    for piece in pieces:
+        if current and len(current) + len(separator) + len(piece) > max_chars:
+            groups.append(current)
+            current = piece
         else:
-            current = f"{current} {sentence}" if current else sentence
+            current = f"{current}{separator}{piece}" if current else piece
     if current:
-        chunks.append(current)
-    return chunks
+        groups.append(current)
+    return groups

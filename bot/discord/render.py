@@ -12,7 +12,7 @@ from discord.utils import escape_markdown, escape_mentions
 from knowledge.analysis import fold
 from knowledge.answer import Answer, RankedPassage
 from knowledge.corpus import Document, Passage
-from knowledge.sentences import split_sentences
+from knowledge.sentences import pack, split_sentences
 
 # Discord's documented limits; the API rejects a message over any of them (error 50035).
 CONTENT_LIMIT = 2000
@@ -384,18 +384,8 @@ def article_embed(
 def paginate(blocks: Sequence[str], limit: int, separator: str) -> list[str]:
     """Blocks grouped in order into pages of at most `limit` characters; a block longer
     than a page gets a page of its own, shortened."""
-    pages: list[str] = []
-    current = ""
-    for block in blocks:
-        block = block if len(block) <= limit else shorten(block, limit)
-        if current and len(current) + len(separator) + len(block) > limit:
-            pages.append(current)
-            current = block
-        else:
-            current = f"{current}{separator}{block}" if current else block
-    if current:
-        pages.append(current)
-    return pages
+    fitted = (block if len(block) <= limit else shorten(block, limit) for block in blocks)
+    return pack(fitted, limit, separator)
 
 
 def help_embed(topics: str, examples: Sequence[str], max_question_chars: int) -> discord.Embed:
