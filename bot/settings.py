@@ -156,8 +156,10 @@ def _read_dotenv(path: Path) -> dict[str, str]:
 def _read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
+    from knowledge.yamltext import load_yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SettingsError(
             f"settings file not found: {path} (from {SETTINGS_FILE_VARIABLE})"

@@ -105,18 +105,45 @@ def words(text: str) -> list[str]:
 
     "Plate-forme" yields "plateforme" as well as "plate" and "forme", so both spellings meet.
     """
-    found = _WORD.findall(_CLITICS.sub(" ", _fold_characters(text)))
-    if not any("-" in word for word in found):
+    found = tokens(text)
+    if not any(map(_is_compound, found)):
         return found
+    return [word for token in found for word in words_of_token(token)]
+
+
+def tokens(text: str) -> list[str]:
+    """Folded runs of letters and digits with their inner apostrophes and hyphens; each
+    stands for the words `words_of_token` gives. Indexing maps each distinct token to
+    its terms once, where `words` would redo the clitic rules at every occurrence."""
+    return _TOKEN.findall(_fold_characters(text))
+
+
+def _is_compound(token: str) -> bool:
+    return "'" in token or "-" in token
+
+
+def words_of_token(token: str) -> tuple[str, ...]:
+    """The words a token stands for: itself, or, with an apostrophe or a hyphen, its
+    parts without clitics ("l'article" -> "article") and the joined compound."""
+    return _split_token(token) if "'" in token or "-" in token else (token,)
+
+
+# A run of letters and digits with its inner apostrophes and hyphens, and a trailing
+# apostrophe ("d' herbe"): the only places where clitics and compounds can be.
+_TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*'?")
+
+
+@lru_cache(maxsize=65536)
+def _split_token(token: str) -> tuple[str, ...]:
     out: list[str] = []
-    for word in found:
+    for word in _WORD.findall(_CLITICS.sub(" ", token)):
         if "-" in word:
             parts = [p for p in word.split("-") if p]
             out.extend(parts)
             out.append("".join(parts))
         else:
             out.append(word)
-    return out
+    return tuple(out)
 
 
 def _english_stop_words() -> frozenset[str]:
@@ -171,6 +198,10 @@ class Analyzer:
     def content_of(self, folded_words: Iterable[str]) -> list[str]:
         stops = self._stops
         return [w for w in folded_words if w not in stops and (len(w) > 1 or w.isdigit())]
+
+    def is_content(self, word: str) -> bool:
+        """Whether a folded word is a term: not a stop word, not a lone letter."""
+        return word not in self._stops and (len(word) > 1 or word.isdigit())
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)

@@ -96,7 +96,10 @@ def coverage_of(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> flo
     total = matched = 0.0
     for importance, alternatives in weighted:
         total += importance
-        best = max((factor for stem, factor in alternatives if has_term(stem)), default=0.0)
+        best = 0.0
+        for stem, factor in alternatives:
+            if factor > best and has_term(stem):
+                best = factor
         matched += importance * best
     return matched / total if total else 0.0
 
@@ -138,7 +141,7 @@ def split_related(
     best: RankedPassage,
     others: Sequence[RankedPassage],
     question: str,
-    distinctive: Callable[[str], set[str]],
+    distinctive: Callable[[str], frozenset[str]],
 ) -> tuple[tuple[RankedPassage, ...], tuple[RankedPassage, ...]]:
     """Sorts other articles' strong passages into corroborating and conflicting ones.
 

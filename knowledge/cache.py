@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.analysis import Analyzer
-from knowledge.corpus import Corpus
+from knowledge import corpus as corpus_module
+from knowledge import sentences
+from knowledge.analysis import Analyzer, PairAnalyzer
+from knowledge.corpus import ARTICLE_SUFFIXES, CATALOG_NAME, Corpus, load_corpus
 from knowledge.errors import IndexLoadError
 from knowledge.index import FORMAT_VERSION, Index, IndexOptions
+from knowledge.packed import FORMAT_VERSION as CORPUS_FORMAT
+from knowledge.packed import load_saved_corpus, save_corpus
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +35,71 @@ def corpus_digest(corpus: Corpus) -> str:
     return digest.hexdigest()
 
 
-def index_key(
-    corpus: Corpus,
-    analyzer: Analyzer,
-    options: IndexOptions,
-    digest_of_corpus: str | None = None,
-) -> str:
-    """SHA-256 of the corpus digest, the analyzer, the options and the version.
+def source_digest(path: Path) -> str:
+    """SHA-256 of the corpus as stored (its files' names and bytes) and of the parser's
+    code: everything its passages come from. Hashing bytes is far quicker than parsing
+    them, so an unchanged corpus is recognised before it is read."""
+    digest = hashlib.sha256(ENGINE_VERSION.encode())
+    for module in (corpus_module, sentences):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and (p.suffix in ARTICLE_SUFFIXES or p.name == CATALOG_NAME)
+        )
+    else:
+        files = [path]
+    for file in files:
+        digest.update(file.name.encode("utf-8", "surrogatepass") + b"\x00")
+        with file.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()
 
-    `digest_of_corpus` lets a caller keying several indexes on one corpus hash it once.
+
+def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
+    """The corpus, read from its saved copy when its files are unchanged (else parsed
+    and saved), with the digest its indexes are keyed on.
+
+    A corrupt, unreadable or unwritable saved copy costs a re-read and a warning.
     """
+    try:
+        source = source_digest(path)
+    except OSError:
+        corpus = load_corpus(path)  # says clearly what is wrong with the path
+        return corpus, corpus_digest(corpus)
+    key = hashlib.sha256(f"{FORMAT_VERSION}:{CORPUS_FORMAT}:{source}".encode()).hexdigest()
+    saved = cache_dir / f"corpus-{key[:20]}.npz"
+    if saved.exists():
+        try:
+            corpus = load_saved_corpus(saved, key)
+        except IndexLoadError as exc:
+            log.warning("re-reading the corpus: %s", exc)
+        else:
+            for warning in corpus.warnings:
+                log.warning("%s", warning)
+            return corpus, source
+    corpus = load_corpus(path)
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        save_corpus(corpus, saved, key)
+    except OSError as exc:
+        log.warning("could not save the corpus to %s: %s", saved, exc)
+    return corpus, source
+
+
+def index_key(
+    analyzer: Analyzer | PairAnalyzer, options: IndexOptions, digest_of_corpus: str
+) -> str:
+    """SHA-256 of the corpus digest (`source_digest` or `corpus_digest`), the analyzer,
+    the options and the version."""
     header = {
         "version": ENGINE_VERSION,
         "analysis": _analysis_fingerprint(),
         "format": FORMAT_VERSION,
         "analyzer": analyzer.name,
         "options": asdict(options),
-        "corpus": digest_of_corpus or corpus_digest(corpus),
+        "corpus": digest_of_corpus,
     }
     return hashlib.sha256(json.dumps(header, sort_keys=True).encode()).hexdigest()
 
@@ -56,30 +108,32 @@ def index_key(
 def _analysis_fingerprint() -> str:
     """The analyzer's code and stop words: changing either must invalidate saved indexes,
     even when nobody remembers to bump a version."""
-    from knowledge import analysis
+    from knowledge import analysis, termids
 
     digest = hashlib.sha256(Path(analysis.__file__).read_bytes())
+    digest.update(Path(termids.__file__).read_bytes())
     digest.update("\n".join(sorted(analysis.stop_words())).encode())
     return digest.hexdigest()
 
 
 def cached_index(
-    corpus: Corpus,
-    analyzer: Analyzer,
+    analyzer: Analyzer | PairAnalyzer,
     options: IndexOptions,
     cache_dir: Path,
     build: Callable[[], Index],
-    digest_of_corpus: str | None = None,
+    digest_of_corpus: str,
+    words: Mapping[str, int] | None = None,
 ) -> Index:
-    """Loads the saved index for these inputs, or builds and saves it.
+    """Loads the saved index for these inputs, or builds and saves it (`words`: the
+    word index's vocabulary, which a word-pair index is coded with).
 
     A corrupt, unreadable or unwritable cache costs a rebuild and a warning, never a crash.
     """
-    key = index_key(corpus, analyzer, options, digest_of_corpus)
+    key = index_key(analyzer, options, digest_of_corpus)
     path = Path(cache_dir) / f"index-{key[:20]}.npz"
     if path.exists():
         try:
-            return Index.load(path, key)
+            return Index.load(path, key, words)
         except IndexLoadError as exc:
             log.warning("rebuilding the index: %s", exc)
     index = build()

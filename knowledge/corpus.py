@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from knowledge.errors import CorpusError
 from knowledge.sentences import chunk_sentences
+from knowledge.yamltext import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -69,26 +72,46 @@ class Passage:
 
 @dataclass(frozen=True)
 class Corpus:
-    documents: tuple[Document, ...]
-    passages: tuple[Passage, ...]
+    """Documents and their passages, stored article by article.
+
+    Either tuples (a freshly parsed corpus) or lazy sequences (a saved one, `packed.py`):
+    code reads them by position and by document id, never assuming which.
+    """
+
+    documents: Sequence[Document]
+    passages: Sequence[Passage]
     warnings: tuple[str, ...] = ()
-    _by_id: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({d.id: d for d in self.documents})
+        ids = getattr(self.documents, "ids", None) or [d.id for d in self.documents]
+        self._position.update({doc_id: n for n, doc_id in enumerate(ids)})
 
     def document(self, doc_id: str) -> Document:
-        try:
-            return self._by_id[doc_id]
-        except KeyError:
-            known = ", ".join(d.id for d in self.documents[:20])
-            raise CorpusError(f"no document with id {doc_id!r} (known: {known})") from None
+        position = self._position.get(doc_id)
+        if position is None:
+            known = ", ".join(list(self._position)[:20])
+            raise CorpusError(f"no document with id {doc_id!r} (known: {known})")
+        return self.documents[position]
 
     def has_document(self, doc_id: str) -> bool:
-        return doc_id in self._by_id
+        return doc_id in self._position
+
+    @cached_property
+    def row_document(self) -> np.ndarray:
+        """Each passage's document, as a position in `documents`."""
+        saved = getattr(self.passages, "row_document", None)
+        if saved is not None:
+            return saved
+        position = self._position
+        return np.asarray([position[p.doc_id] for p in self.passages], dtype=np.int64)
 
     def passages_of(self, doc_id: str) -> list[Passage]:
-        return [p for p in self.passages if p.doc_id == doc_id]
+        position = self._position.get(doc_id)
+        if position is None:
+            return []
+        rows = np.flatnonzero(self.row_document == position)
+        return [self.passages[int(row)] for row in rows]
 
 
 @dataclass(frozen=True)
@@ -236,7 +259,7 @@ def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
     """catalog.yaml -> {doc id: entry}; a YAML error names the file and the line."""
     text = _read_utf8(path)
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}" if mark else "unknown line"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache, partial
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from knowledge.analysis import Analyzer, PairAnalyzer, pairs_of, words
+from knowledge.analysis import Analyzer, PairAnalyzer, words
 from knowledge.answer import (
     CONFLICT_SCORE_RATIO,
     Answer,
@@ -25,11 +25,12 @@ from knowledge.answer import (
     split_related,
     weigh_terms,
 )
-from knowledge.cache import cached_index, corpus_digest
+from knowledge.cache import cached_corpus, cached_index
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
-from knowledge.index import Hit, Index, IndexOptions, top_k
+from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.query import Query, QueryParser
+from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,9 @@ class Engine:
         self._parser = QueryParser(
             self.analyzer, index.vocabulary, glossary, index.surface or _surface_words(corpus)
         )
-        doc_number = {d.id: n for n, d in enumerate(corpus.documents)}
-        self._row_document = np.asarray([doc_number[p.doc_id] for p in corpus.passages])
+        self._row_document = corpus.row_document
         self._sentence_cache: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._names_cache: dict[str, frozenset[str]] = {}
 
     @classmethod
     def from_corpus(
@@ -105,38 +106,43 @@ class Engine:
         options: EngineOptions | None = None,
         cache_dir: str | Path | None = None,
     ) -> Engine:
-        """Loads the corpus and glossary, then loads the saved index (with `cache_dir`)
-        or builds it."""
+        """Loads the corpus and glossary, then the indexes: with `cache_dir`, the saved
+        corpus and indexes when the corpus files are unchanged, else built and saved."""
         options = options or EngineOptions()
-        corpus = load_corpus(path)
+        if cache_dir is None:
+            corpus, digest = load_corpus(path), ""
+        else:
+            corpus, digest = cached_corpus(Path(path), Path(cache_dir))
         glossary = load_glossary(glossary_path)
         analyzer = Analyzer()
         analysed = _LazyAnalysis(corpus, analyzer)
-        # Both indexes are keyed on the same corpus: hash it once.
-        digest = lru_cache(maxsize=1)(partial(corpus_digest, corpus))
         # Phrases count mostly in the passage's own text: a heading shared by several
         # passages would otherwise lift them all for one matching phrase.
         pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
 
         def load_or_build(
-            key_analyzer: Analyzer | PairAnalyzer, index_options: IndexOptions, build: Callable
+            key_analyzer: Analyzer | PairAnalyzer,
+            index_options: IndexOptions,
+            build: Callable[[], Index],
+            words: Mapping[str, int] | None = None,
         ) -> Index:
             if cache_dir is None:
                 return build()
-            return cached_index(
-                corpus, key_analyzer, index_options, Path(cache_dir), build, digest()
-            )
+            return cached_index(key_analyzer, index_options, Path(cache_dir), build, digest, words)
 
         index = load_or_build(analyzer, options.index, lambda: analysed.words_index(options.index))
         pairs = None
         if options.pair_weight > 0:
             pairs = load_or_build(
-                PairAnalyzer(analyzer), pair_options, lambda: analysed.pairs_index(pair_options)
+                PairAnalyzer(analyzer),
+                pair_options,
+                lambda: analysed.pairs_index(pair_options, index.vocabulary),
+                index.vocabulary,
             )
         return cls(corpus, index, glossary, options, analyzer, pairs)
 
     @property
-    def documents(self) -> tuple[Document, ...]:
+    def documents(self) -> Sequence[Document]:
         return self.corpus.documents
 
     def parse(self, question: str) -> Query:
@@ -157,14 +163,15 @@ class Engine:
         if not hits:
             return self._abstain(question, "no passage covers the question", corrections)
         weighted = weigh_terms(query, self.index.idf_of)
-        best = self._ranked(weighted, hits[0])
+        holding = self._holding(weighted, hits)
+        best = self._ranked(weighted, hits[0], holding)
         if best.coverage < self.options.min_coverage:
             return self._abstain(question, "no passage covers the question", corrections)
         # Key sentences cost most of an answer: only the passages shown and the other
         # articles' strong passages (candidates to corroborate or contradict) get one.
         best_doc = self.corpus.passages[hits[0].row].doc_id
         ranked = [best] + [
-            self._ranked(weighted, hit)
+            self._ranked(weighted, hit, holding)
             for number, hit in enumerate(hits[1:], start=1)
             if number < k
             or (
@@ -184,14 +191,22 @@ class Engine:
             corrections=corrections,
         )
 
-    def _ranked(self, weighted: WeightedTerms, hit: Hit) -> RankedPassage:
+    def _holding(self, weighted: WeightedTerms, hits: list[Hit]) -> dict[str, frozenset[int]]:
+        """For each question stem, which candidate passages hold it (with their context)."""
+        rows = np.asarray([hit.row for hit in hits])
+        stems = {stem for _, alternatives in weighted for stem, _ in alternatives}
+        return {stem: self.index.rows_holding(stem, rows) for stem in stems}
+
+    def _ranked(
+        self, weighted: WeightedTerms, hit: Hit, holding: dict[str, frozenset[int]]
+    ) -> RankedPassage:
         passage = self.corpus.passages[hit.row]
         return RankedPassage(
             passage=passage,
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
             sentence=key_sentence(self._sentences(hit.row), weighted),
-            coverage=coverage_of(weighted, lambda stem: self.index.contains(hit.row, stem)),
+            coverage=coverage_of(weighted, lambda stem: hit.row in holding[stem]),
         )
 
     def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -204,9 +219,19 @@ class Engine:
             self._sentence_cache[row] = found
         return found
 
-    def _distinctive_names(self, sentence: str) -> set[str]:
+    def _distinctive_names(self, sentence: str) -> frozenset[str]:
         """Names in the sentence that a single article of the corpus uses (judged by the
-        rarest of their stems, so a common word capitalised, "Web", is not one)."""
+        rarest of their stems, so a common word capitalised, "Web", is not one);
+        remembered, as key sentences of popular passages come back often."""
+        found = self._names_cache.get(sentence)
+        if found is None:
+            found = self._find_distinctive_names(sentence)
+            if len(self._names_cache) >= SENTENCE_CACHE_SIZE:
+                self._names_cache.clear()
+            self._names_cache[sentence] = found
+        return found
+
+    def _find_distinctive_names(self, sentence: str) -> frozenset[str]:
         found = set()
         for name in names_in(sentence):
             stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
@@ -220,7 +245,7 @@ class Engine:
             # belong to one article exactly when the first and the last do.
             if rows.size and self._row_document[rows[0]] == self._row_document[rows[-1]]:
                 found.add(name)
-        return found
+        return frozenset(found)
 
     def scores(self, query: Query) -> np.ndarray:
         """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""
@@ -276,36 +301,30 @@ class _LazyAnalysis:
         self._analyzer = analyzer
 
     @cached_property
-    def _analysed(self) -> tuple[list[list[str]], list[list[str]], list[int], list[str]]:
-        analyzer = self._analyzer
-        surface: set[str] = set()
-        bodies = []
-        for passage in self._corpus.passages:
-            folded = words(passage.text)
-            surface.update(folded)
-            bodies.append(analyzer.stems(analyzer.content_of(folded)))
-        titles = {d.id: d.title for d in self._corpus.documents}
-        position: dict[str, int] = {}
-        context_of = []
-        for passage in self._corpus.passages:
-            context = f"{titles[passage.doc_id]}\n{passage.section or ''}"
-            context_of.append(position.setdefault(context, len(position)))
-        contexts = []
-        for context in position:
-            folded = words(context)
-            surface.update(folded)
-            contexts.append(analyzer.stems(analyzer.content_of(folded)))
-        return bodies, contexts, context_of, sorted(surface)
+    def _analysed(self) -> AnalysedCorpus:
+        return analyse_corpus(self._corpus, self._analyzer)
 
     def words_index(self, options: IndexOptions) -> Index:
-        bodies, contexts, context_of, surface = self._analysed
-        return Index.from_tokens(bodies, contexts, context_of, options, surface)
-
-    def pairs_index(self, options: IndexOptions) -> Index:
-        bodies, contexts, context_of, _ = self._analysed
-        return Index.from_tokens(
-            (pairs_of(b) for b in bodies), (pairs_of(c) for c in contexts), context_of, options
+        analysed = self._analysed
+        return Index.from_streams(
+            analysed.bodies,
+            analysed.contexts,
+            analysed.context_of,
+            analysed.terms,
+            options,
+            analysed.surface,
         )
+
+    def pairs_index(self, options: IndexOptions, words: Mapping[str, int]) -> Index:
+        """Pairs are coded with the word index's columns, so `words` must be its
+        vocabulary: the same sorted terms this analysis found."""
+        analysed = self._analysed
+        if list(words) != analysed.terms:
+            raise ValueError("the word index was built from another analysis")
+        width = len(analysed.terms)
+        codes, bodies, contexts = pair_streams(analysed.bodies, analysed.contexts, width)
+        columns = PairColumns(words, codes, width)
+        return Index.from_streams(bodies, contexts, analysed.context_of, columns, options)
 
 
 def _surface_words(corpus: Corpus) -> set[str]:

@@ -14,6 +14,7 @@ import yaml
 from knowledge.analysis import fold
 from knowledge.answer import Answer
 from knowledge.errors import KnowledgeError
+from knowledge.yamltext import load_yaml
 
 RANK_DEPTH = 10
 
@@ -45,7 +46,7 @@ class Outcome:
 def load_questions(path: str | Path) -> list[Question]:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise QuestionFileError(f"question file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.errors import GlossaryError
+from knowledge.yamltext import load_yaml
 
 DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.yaml")
 MAX_PHRASE_WORDS = 5
@@ -35,7 +36,7 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
     except (OSError, UnicodeDecodeError) as exc:
         raise GlossaryError(f"{path}: cannot be read as UTF-8 ({exc})") from None
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise GlossaryError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
 from knowledge.errors import IndexLoadError
+from knowledge.termids import TermIds, streams_of
 
 WEIGHTINGS = ("bm25", "tfidf")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,46 @@ class Hit:
     score: float
 
 
+class PairColumns(Mapping[str, int]):
+    """The word-pair index's columns without a string per pair: "stemA_stemB" is found
+    by binary search of its code (first stem's column * width + second's, columns of
+    the word index) among the sorted codes. A million passages hold tens of millions of
+    distinct pairs; as strings they would cost gigabytes to build, save and load."""
+
+    def __init__(self, words: Mapping[str, int], codes: np.ndarray, width: int) -> None:
+        self.words = words
+        self.codes = codes
+        self.width = width
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        first, _, second = term.partition("_")
+        a, b = self.words.get(first), self.words.get(second)
+        if a is None or b is None:
+            return default
+        code = a * self.width + b
+        position = int(np.searchsorted(self.codes, code))
+        if position < self.codes.size and self.codes[position] == code:
+            return position
+        return default
+
+    def __getitem__(self, term: str) -> int:
+        column = self.get(term)
+        if column is None:
+            raise KeyError(term)
+        return column
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def __iter__(self) -> Iterator[str]:
+        terms = {column: term for term, column in self.words.items()}
+        for code in self.codes.tolist():
+            yield f"{terms[code // self.width]}_{terms[code % self.width]}"
+
+
 class Index:
     """Passages x terms weights in CSC form, so a query reads only its terms' columns.
 
@@ -55,19 +95,26 @@ class Index:
             idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5))
     TF-IDF: w(t, p) = (1 + ln tf) * idf(t), rows L2-normalised (scikit-learn's smooth idf).
     score(q, p) = sum over query terms t of q(t) * w(t, p).
+
+    `vocabulary` is the terms in column order, or a word-pair index's `PairColumns`.
     """
 
     def __init__(
         self,
-        terms: Sequence[str],
+        vocabulary: Sequence[str] | PairColumns,
         weights: sparse.csc_matrix,
         idf: np.ndarray,
         options: IndexOptions,
         surface: Sequence[str] = (),
     ) -> None:
-        self.terms = list(terms)
         self.surface = tuple(surface)
-        self.vocabulary = {term: column for column, term in enumerate(self.terms)}
+        self.vocabulary: Mapping[str, int]
+        if isinstance(vocabulary, PairColumns):
+            self.terms: list[str] | None = None
+            self.vocabulary = vocabulary
+        else:
+            self.terms = list(vocabulary)
+            self.vocabulary = {term: column for column, term in enumerate(self.terms)}
         self.weights = weights
         self.idf = idf
         self.options = options
@@ -107,26 +154,46 @@ class Index:
         """Builds from analysed passages; `contexts` are distinct (a title shared by a
         thousand passages is analysed once) and `context_of[i]` is passage i's context.
         `surface` is kept with the index: the written words the query parser needs."""
-        from sklearn.feature_extraction.text import CountVectorizer
+        vocabulary: dict[str, int] = {}
+        body_ids = streams_of(bodies, vocabulary)
+        context_ids = streams_of(contexts, vocabulary)
+        terms = sorted(vocabulary)
+        position = np.empty(len(terms), dtype=np.int64)
+        position[[vocabulary[t] for t in terms]] = np.arange(len(terms))
+        return cls.from_streams(
+            body_ids.mapped(position),
+            context_ids.mapped(position),
+            np.asarray(context_of, dtype=np.int64),
+            terms,
+            options,
+            surface,
+        )
 
+    @classmethod
+    def from_streams(
+        cls,
+        bodies: TermIds,
+        contexts: TermIds,
+        context_of: np.ndarray,
+        vocabulary: Sequence[str] | PairColumns,
+        options: IndexOptions | None = None,
+        surface: Sequence[str] = (),
+    ) -> Index:
+        """Builds from passages and contexts already turned into column ids."""
         options = options or IndexOptions()
-        n = len(context_of)
+        n = bodies.size
         if not n:
             raise ValueError("cannot index an empty corpus: give at least one passage")
-        vectorizer = CountVectorizer(analyzer=_already_analysed, dtype=np.float32)
-        # Iterables, not lists: derived tokens (word pairs) are made one passage at a time.
-        all_counts = vectorizer.fit_transform(chain(bodies, contexts)).tocsr()
-        if all_counts.shape[0] < n:
+        if context_of.size != n or (n and contexts.size == 0):
             raise ValueError("every passage needs a context (possibly empty)")
-        counts = all_counts[:n]
-        if options.context_weight > 0 and all_counts.shape[0] > n:
-            rows = np.asarray(context_of, dtype=np.int64) + n
-            counts = counts + options.context_weight * all_counts[rows]
+        n_columns = len(vocabulary)
+        counts = bodies.counts(n_columns)
+        if options.context_weight > 0:
+            counts = counts + options.context_weight * contexts.counts(n_columns)[context_of]
         counts = sparse.csr_matrix(counts, dtype=np.float32)
         counts.eliminate_zeros()
-        terms = vectorizer.get_feature_names_out().tolist()
         weights, idf = _weigh(counts, options)
-        return cls(terms, weights.tocsc(), idf, options, surface)
+        return cls(vocabulary, weights.tocsc(), idf, options, surface)
 
     def scores(self, groups: Sequence[Sequence[tuple[str, float]]]) -> np.ndarray:
         """Dense scores of every passage, reading only the query terms' columns.
@@ -180,6 +247,19 @@ class Index:
         position = np.searchsorted(rows, row)
         return bool(position < rows.size and rows[position] == row)
 
+    def rows_holding(self, term: str, rows: np.ndarray) -> frozenset[int]:
+        """Which of the given rows hold the term: one binary search over its postings
+        for all of them, where asking row by row would cost a search each."""
+        column = self.vocabulary.get(term)
+        if column is None or not rows.size:
+            return frozenset()
+        start, end = self.weights.indptr[column], self.weights.indptr[column + 1]
+        postings = self.weights.indices[start:end]
+        if not postings.size:
+            return frozenset()
+        position = np.minimum(np.searchsorted(postings, rows), postings.size - 1)
+        return frozenset(rows[postings[position] == rows].tolist())
+
     def idf_of(self, term: str) -> float:
         """The term's idf, or the corpus's highest for an unknown term (rarer than any)."""
         column = self.vocabulary.get(term)
@@ -188,6 +268,11 @@ class Index:
     def save(self, path: Path, key: str) -> None:
         """Writes a .npz (no pickle) holding the matrix, idf, terms, options and key."""
         meta = {"format": FORMAT_VERSION, "key": key, "options": asdict(self.options)}
+        if isinstance(self.vocabulary, PairColumns):
+            meta["width"] = self.vocabulary.width
+            columns = {"codes": self.vocabulary.codes}
+        else:
+            columns = {"terms": _pack(self.terms or ())}
         tmp = path.with_name(path.name + ".tmp")
         with tmp.open("wb") as handle:
             np.savez(
@@ -197,15 +282,16 @@ class Index:
                 indptr=self.weights.indptr,
                 shape=np.asarray(self.weights.shape, dtype=np.int64),
                 idf=self.idf,
-                terms=_pack(self.terms),
                 surface=_pack(self.surface),
                 meta=np.asarray(json.dumps(meta)),
+                **columns,
             )
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path, key: str) -> Index:
-        """Reads a saved index; IndexLoadError if it is unreadable or built for another key."""
+    def load(cls, path: Path, key: str, words: Mapping[str, int] | None = None) -> Index:
+        """Reads a saved index; IndexLoadError if it is unreadable or built for another key.
+        A word-pair index needs the vocabulary of the word index it was built with."""
         try:
             with np.load(path, allow_pickle=False) as saved:
                 meta = json.loads(str(saved["meta"]))
@@ -215,7 +301,13 @@ class Index:
                 weights = sparse.csc_matrix(
                     (saved["data"], saved["indices"], saved["indptr"]), shape=shape
                 )
-                terms = _unpack(saved["terms"])
+                vocabulary: list[str] | PairColumns
+                if "codes" in saved:
+                    if words is None or meta.get("width") != len(words):
+                        raise IndexLoadError(f"{path}: saved pair index is for other words")
+                    vocabulary = PairColumns(words, saved["codes"], int(meta["width"]))
+                else:
+                    vocabulary = _unpack(saved["terms"])
                 surface = _unpack(saved["surface"])
                 idf = saved["idf"]
                 options = IndexOptions(**meta["options"])
@@ -223,13 +315,9 @@ class Index:
             raise
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
             raise IndexLoadError(f"{path}: saved index is unreadable ({exc})") from None
-        if len(terms) != shape[1] or idf.shape[0] != shape[1]:
+        if len(vocabulary) != shape[1] or idf.shape[0] != shape[1]:
             raise IndexLoadError(f"{path}: saved index is inconsistent")
-        return cls(terms, weights, idf, options, surface)
-
-
-def _already_analysed(tokens: list[str]) -> list[str]:
-    return tokens
+        return cls(vocabulary, weights, idf, options, surface)
 
 
 def _pack(words: Sequence[str]) -> np.ndarray:
@@ -256,24 +344,23 @@ def top_k(scores: np.ndarray, k: int) -> list[Hit]:
 def _weigh(
     counts: sparse.csr_matrix, options: IndexOptions
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    if options.weighting == "tfidf":
+        # scikit-learn's TF-IDF: sublinear tf, smooth idf, rows L2-normalised.
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        transformer = TfidfTransformer(sublinear_tf=True).fit(counts)
+        weighted = sparse.csr_matrix(transformer.transform(counts), dtype=np.float32)
+        weighted.sort_indices()
+        return weighted, transformer.idf_.astype(np.float32)
     n_passages = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
-    if options.weighting == "bm25":
-        idf = np.log1p((n_passages - df + 0.5) / (df + 0.5))
-        lengths = np.asarray(counts.sum(axis=1)).ravel()
-        average = float(lengths.mean()) or 1.0
-        norm = options.k1 * (1 - options.b + options.b * lengths / average)
-        tf = counts.data
-        row_of = np.repeat(np.arange(n_passages), np.diff(counts.indptr))
-        data = idf[counts.indices] * tf * (options.k1 + 1) / (tf + norm[row_of])
-    else:
-        idf = np.log((1 + n_passages) / (1 + df)) + 1
-        data = (1 + np.log(counts.data)) * idf[counts.indices]
-        weights = sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
-        row_norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-        row_norms[row_norms == 0] = 1
-        row_of = np.repeat(np.arange(n_passages), np.diff(counts.indptr))
-        data = data / row_norms[row_of]
+    idf = np.log1p((n_passages - df + 0.5) / (df + 0.5))
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    average = float(lengths.mean()) or 1.0
+    norm = options.k1 * (1 - options.b + options.b * lengths / average)
+    tf = counts.data
+    row_of = np.repeat(np.arange(n_passages), np.diff(counts.indptr))
+    data = idf[counts.indices] * tf * (options.k1 + 1) / (tf + norm[row_of])
     weights = sparse.csr_matrix(
         (data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape
     )

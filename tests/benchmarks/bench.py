@@ -81,23 +81,29 @@ def run_one(system: str, size: int, count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if system == "engine":
-            import sklearn.feature_extraction.text  # noqa: F401  (imports are not build time)
-
             from knowledge.engine import Engine
 
             corpus = workdir / "corpus.jsonl"
             corpus.write_text(
                 "\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8"
             )
+            # Build: from the file to an engine ready to answer, nothing saved (bm25s's
+            # build saves nothing either). Then a first start saves the corpus and
+            # indexes, and the timed load is the next start.
+            start = time.perf_counter()
+            Engine.from_corpus(corpus)
+            result["build_s"] = time.perf_counter() - start
             start = time.perf_counter()
             Engine.from_corpus(corpus, cache_dir=workdir / "cache")
-            result["build_s"] = time.perf_counter() - start
+            result["first_start_s"] = time.perf_counter() - start
             start = time.perf_counter()
             engine = Engine.from_corpus(corpus, cache_dir=workdir / "cache")
             result["load_s"] = time.perf_counter() - start
             result["disk_mb"] = directory_size(workdir / "cache") / 1e6
             retrieval = timed(lambda q: engine.scores(engine.parse(q)), asked)
-            full = timed(lambda q: engine.ask(q, k=10), asked)
+            # The answer users get: the default three passages with key sentences,
+            # picked from the ten best, plus corroboration and conflicts.
+            full = timed(lambda q: engine.ask(q), asked)
             result.update(_percentiles("retrieval", retrieval))
             result.update(_percentiles("ask", full))
         elif system == "bm25s":
@@ -105,8 +111,14 @@ def run_one(system: str, size: int, count: int) -> dict[str, float]:
             import Stemmer
 
             stemmer = Stemmer.Stemmer("french")
-            texts = [f"{r['title']} {r['text']}" for r in records]
+            corpus = workdir / "corpus.jsonl"
+            corpus.write_text(
+                "\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8"
+            )
+            # Like the engine's, the build starts from the file on disk.
             start = time.perf_counter()
+            read = [json.loads(line) for line in corpus.read_text("utf-8").splitlines()]
+            texts = [f"{r['title']} {r['text']}" for r in read]
             tokens = bm25s.tokenize(texts, stopwords="fr", stemmer=stemmer, show_progress=False)
             retriever = bm25s.BM25()
             retriever.index(tokens, show_progress=False)
@@ -167,7 +179,8 @@ def main() -> None:
     )
     header = (
         f"{'size':>9} {'system':>8} {'build s':>8} {'load s':>7} {'disk MB':>8} {'peak MB':>8} "
-        f"{'p50 ms':>8} {'p95 ms':>8} {'ask p50':>8} {'p50/bm25s':>9} {'build/bm25s':>11}"
+        f"{'p50 ms':>8} {'p95 ms':>8} {'ask p50':>8} {'ask p95':>8} {'p50/bm25s':>9} "
+        f"{'ask/bm25s':>9} {'build/bm25s':>11} {'load/build':>10}"
     )
     print(header)
     for size in (int(s) for s in args.sizes.split(",")):
@@ -181,13 +194,17 @@ def main() -> None:
             rows[system] = json.loads(out.stdout.strip().splitlines()[-1])
         base = rows.get("bm25s")
         for system, row in rows.items():
-            ratio = row["retrieval_p50_ms"] / base["retrieval_p50_ms"] if base else float("nan")
-            build = row["build_s"] / base["build_s"] if base else float("nan")
+            nan = float("nan")
+            ratio = row["retrieval_p50_ms"] / base["retrieval_p50_ms"] if base else nan
+            ask = row.get("ask_p50_ms", nan) / base["retrieval_p50_ms"] if base else nan
+            build = row["build_s"] / base["build_s"] if base else nan
             print(
                 f"{size:>9} {system:>8} {row['build_s']:>8.2f} {row.get('load_s', float('nan')):>7.2f} "
                 f"{row.get('disk_mb', float('nan')):>8.1f} {row['peak_rss_mb']:>8.0f} "
                 f"{row['retrieval_p50_ms']:>8.2f} {row['retrieval_p95_ms']:>8.2f} "
-                f"{row.get('ask_p50_ms', float('nan')):>8.2f} {ratio:>9.2f} {build:>11.2f}",
+                f"{row.get('ask_p50_ms', nan):>8.2f} {row.get('ask_p95_ms', nan):>8.2f} "
+                f"{ratio:>9.2f} {ask:>9.2f} {build:>11.2f} "
+                f"{row.get('load_s', nan) / row['build_s']:>10.3f}",
                 flush=True,
             )
 

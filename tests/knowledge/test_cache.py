@@ -82,12 +82,64 @@ def test_unwritable_cache_only_warns(
 
 def test_index_key_changes_with_the_analyzer_settings(corpus: Path) -> None:
     from knowledge.analysis import Analyzer
-    from knowledge.cache import index_key
-    from knowledge.corpus import load_corpus
+    from knowledge.cache import index_key, source_digest
     from knowledge.index import IndexOptions
 
-    loaded = load_corpus(corpus)
-    base = index_key(loaded, Analyzer(), IndexOptions())
-    assert base == index_key(loaded, Analyzer(), IndexOptions())
-    assert base != index_key(loaded, Analyzer(), IndexOptions(k1=1.5))
-    assert base != index_key(loaded, Analyzer(), IndexOptions(context_weight=0.0))
+    digest = source_digest(corpus)
+    base = index_key(Analyzer(), IndexOptions(), digest)
+    assert base == index_key(Analyzer(), IndexOptions(), digest)
+    assert base != index_key(Analyzer(), IndexOptions(k1=1.5), digest)
+    assert base != index_key(Analyzer(), IndexOptions(context_weight=0.0), digest)
+
+
+def test_source_digest_follows_article_and_catalog_bytes_only(corpus: Path) -> None:
+    from knowledge.cache import source_digest
+
+    before = source_digest(corpus)
+    (corpus / "notes.pdf").write_bytes(b"not an article")
+    assert source_digest(corpus) == before
+    catalog = corpus / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert source_digest(corpus) != before
+
+
+def test_saved_corpus_reads_back_every_document_and_passage(corpus: Path, tmp_path: Path) -> None:
+    from knowledge.corpus import load_corpus
+
+    cache = tmp_path / "cache"
+    Engine.from_corpus(corpus, cache_dir=cache)
+    assert len(list(cache.glob("corpus-*.npz"))) == 1
+    reloaded = Engine.from_corpus(corpus, cache_dir=cache).corpus
+    parsed = load_corpus(corpus)
+    assert list(reloaded.passages) == list(parsed.passages)
+    assert list(reloaded.documents) == list(parsed.documents)
+    assert reloaded.passages[-1] == parsed.passages[-1]
+    assert reloaded.passages[1:3] == list(parsed.passages[1:3])
+    doc_id = parsed.documents[2].id
+    assert reloaded.document(doc_id) == parsed.document(doc_id)
+    assert reloaded.passages_of(doc_id) == parsed.passages_of(doc_id)
+
+
+def test_catalog_edit_is_served_after_restart(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = Engine.from_corpus(corpus, cache_dir=cache)
+    catalog = corpus / "catalog.yaml"
+    old_title = first.documents[0].title
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(old_title, "Titre corrigé"),
+        encoding="utf-8",
+    )
+    assert Engine.from_corpus(corpus, cache_dir=cache).documents[0].title == "Titre corrigé"
+
+
+def test_corrupt_saved_corpus_is_read_again_with_a_warning(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
+    for saved in cache.glob("corpus-*.npz"):
+        saved.write_bytes(saved.read_bytes()[:300])
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert ranking(engine) == expected
+    assert "re-reading the corpus" in caplog.text
