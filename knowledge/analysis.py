@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 
 import Stemmer
@@ -40,6 +40,8 @@ _CHAR_REPLACEMENTS = tuple(
     (chr(code), plain) for code, plain in _CHAR_MAP.items() if chr(code) != plain
 )
 _SPACES = re.compile(r"\s+")
+# Words (and tokens) whose analysis is remembered; beyond, memory would grow with input.
+MAX_REMEMBERED = 500_000
 # Combining marks (accents, zalgo): the blocks NFD puts them in.
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -187,9 +189,15 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer("french")
         self._stops = stop_words()
         self._cache: dict[str, str] = {}
+        self._token_terms = _TokenTerms(self)
 
     def __call__(self, text: str) -> list[str]:
-        return self.stems(self.content_words(text))
+        # Same as stems(content_words(text)), with each distinct token's terms worked
+        # out once: answers re-read sentences made of the same few thousand tokens.
+        terms = self._token_terms
+        if len(terms) > MAX_REMEMBERED:
+            terms.clear()
+        return list(chain.from_iterable(map(terms.__getitem__, tokens(text))))
 
     def content_words(self, text: str) -> list[str]:
         """Folded words minus stop words and single characters (kept: digits)."""
@@ -207,7 +215,7 @@ class Analyzer:
         stem = self._cache.get(word)
         if stem is None:
             stem = self._stemmer.stemWord(word)
-            if len(self._cache) < 500_000:
+            if len(self._cache) < MAX_REMEMBERED:
                 self._cache[word] = stem
         return stem
 
@@ -220,6 +228,20 @@ class Analyzer:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__()
+
+
+class _TokenTerms(dict[str, tuple[str, ...]]):
+    """Token -> the stems of its content words, filled on first sight."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        super().__init__()
+        self._analyzer = analyzer
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        analyzer = self._analyzer
+        found = tuple(analyzer.stems(analyzer.content_of(words_of_token(token))))
+        self[token] = found
+        return found
 
 
 class PairAnalyzer:

@@ -141,18 +141,20 @@ def split_related(
     best: RankedPassage,
     others: Sequence[RankedPassage],
     question: str,
-    distinctive: Callable[[str], frozenset[str]],
+    distinctive: Callable[[RankedPassage], frozenset[str]],
 ) -> tuple[tuple[RankedPassage, ...], tuple[RankedPassage, ...]]:
     """Sorts other articles' strong passages into corroborating and conflicting ones.
 
     Two key sentences conflict when each names something only its own article names
     (SkySilk in one, Epik in the other) and the question names neither: they give
-    different answers to the same question.
+    different answers to the same question. `distinctive` gives the names of a passage's
+    key sentence that only its article uses; it is asked about other passages only
+    when the best one has such names, as otherwise nothing can conflict.
     """
     asked = {w.casefold() for w in re.findall(r"\w+", question)}
 
     def answers_with(ranked: RankedPassage) -> set[str]:
-        return {n for n in distinctive(ranked.sentence) if n.casefold() not in asked}
+        return {n for n in distinctive(ranked) if n.casefold() not in asked}
 
     best_names = answers_with(best)
     corroborating: list[RankedPassage] = []
@@ -161,8 +163,8 @@ def split_related(
     for other in others:
         if other.document.id in seen_docs or other.score < CONFLICT_SCORE_RATIO * best.score:
             continue
-        names = answers_with(other)
-        if best_names and names and not (best_names & names):
+        names = answers_with(other) if best_names else set()
+        if names and not (best_names & names):
             conflicting.append(other)
         elif other.score >= CORROBORATION_SCORE_RATIO * best.score:
             corroborating.append(other)

@@ -167,24 +167,36 @@ class Engine:
         best = self._ranked(weighted, hits[0], holding)
         if best.coverage < self.options.min_coverage:
             return self._abstain(question, "no passage covers the question", corrections)
-        # Key sentences cost most of an answer: only the passages shown and the other
-        # articles' strong passages (candidates to corroborate or contradict) get one.
+        # Key sentences cost most of an answer: the passages shown get one; the other
+        # articles' strong passages (which may corroborate or contradict the best one)
+        # get one only if the comparison needs it or they are shown as related.
         best_doc = self.corpus.passages[hits[0].row].doc_id
-        ranked = [best] + [
-            self._ranked(weighted, hit, holding)
-            for number, hit in enumerate(hits[1:], start=1)
-            if number < k
-            or (
-                hit.score >= CONFLICT_SCORE_RATIO * best.score
-                and self.corpus.passages[hit.row].doc_id != best_doc
-            )
+        shown = [best] + [self._ranked(weighted, hit, holding) for hit in hits[1:k]]
+        row_of = {self.corpus.passages[hit.row].id: hit.row for hit in hits}
+        candidates = [
+            self._ranked(weighted, hit, holding, with_sentence=False)
+            for hit in hits[k:]
+            if hit.score >= CONFLICT_SCORE_RATIO * best.score
+            and self.corpus.passages[hit.row].doc_id != best_doc
         ]
+
+        def with_sentence(ranked: RankedPassage) -> RankedPassage:
+            if ranked.sentence:
+                return ranked
+            row = row_of[ranked.passage.id]
+            return replace(ranked, sentence=key_sentence(self._sentences(row), weighted))
+
         corroborating, conflicting = split_related(
-            best, ranked[1:], question, self._distinctive_names
+            best,
+            shown[1:] + candidates,
+            question,
+            lambda ranked: self._distinctive_names(with_sentence(ranked).sentence),
         )
+        corroborating = tuple(map(with_sentence, corroborating))
+        conflicting = tuple(map(with_sentence, conflicting))
         return Answer(
             question=question,
-            passages=tuple(ranked[:k]),
+            passages=tuple(shown),
             abstained=False,
             corroborating=corroborating,
             conflicting=conflicting,
@@ -198,14 +210,18 @@ class Engine:
         return {stem: self.index.rows_holding(stem, rows) for stem in stems}
 
     def _ranked(
-        self, weighted: WeightedTerms, hit: Hit, holding: dict[str, frozenset[int]]
+        self,
+        weighted: WeightedTerms,
+        hit: Hit,
+        holding: dict[str, frozenset[int]],
+        with_sentence: bool = True,
     ) -> RankedPassage:
         passage = self.corpus.passages[hit.row]
         return RankedPassage(
             passage=passage,
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
-            sentence=key_sentence(self._sentences(hit.row), weighted),
+            sentence=key_sentence(self._sentences(hit.row), weighted) if with_sentence else "",
             coverage=coverage_of(weighted, lambda stem: hit.row in holding[stem]),
         )
 
