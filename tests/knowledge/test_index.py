@@ -75,3 +75,34 @@ def test_empty_corpus_and_bad_options_are_refused(engine: Engine) -> None:
         IndexOptions(weighting="bm99")
     with pytest.raises(ValueError, match="k must be at least 1"):
         engine.index.search([], 0)
+
+
+def test_term_ids_spell_out_exactly_what_the_analyzer_reads(engine: Engine) -> None:
+    """The build's token-level shortcut must index the terms a question is analysed
+    into, or questions would miss passages that hold their words."""
+    from knowledge.termids import analyse_corpus
+
+    analysed = analyse_corpus(engine.corpus, engine.analyzer)
+    offsets = analysed.bodies.offsets
+    for row, passage in enumerate(engine.corpus.passages):
+        ids = analysed.bodies.ids[offsets[row] : offsets[row + 1]]
+        assert [analysed.terms[i] for i in ids] == engine.analyzer(passage.text)
+
+
+def test_word_pair_index_finds_pairs_by_code_and_refuses_other_words(
+    engine: Engine, tmp_path
+) -> None:
+    from knowledge.errors import IndexLoadError
+
+    pairs = engine.pairs
+    assert pairs is not None
+    first, second = engine.analyzer("John Matze")
+    assert f"{first}_{second}" in pairs.vocabulary
+    assert f"{second}_{first}" not in pairs.vocabulary
+    assert "zzz_zzz" not in pairs.vocabulary
+    saved = tmp_path / "pairs.npz"
+    pairs.save(saved, "key")
+    again = Index.load(saved, "key", engine.index.vocabulary)
+    assert again.vocabulary.get(f"{first}_{second}") == pairs.vocabulary.get(f"{first}_{second}")
+    with pytest.raises(IndexLoadError, match="other words"):
+        Index.load(saved, "key", {"only": 0})
