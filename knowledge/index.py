@@ -237,16 +237,6 @@ class Index:
             raise ValueError(f"k must be at least 1, not {k}")
         return top_k(self.scores(groups), k)
 
-    def contains(self, row: int, term: str) -> bool:
-        """Whether a passage (with its context) has the term."""
-        column = self.vocabulary.get(term)
-        if column is None:
-            return False
-        start, end = self.weights.indptr[column], self.weights.indptr[column + 1]
-        rows = self.weights.indices[start:end]
-        position = np.searchsorted(rows, row)
-        return bool(position < rows.size and rows[position] == row)
-
     def rows_holding(self, term: str, rows: np.ndarray) -> frozenset[int]:
         """Which of the given rows hold the term: one binary search over its postings
         for all of them, where asking row by row would cost a search each."""
