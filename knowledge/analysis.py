@@ -127,7 +127,7 @@ def _is_compound(token: str) -> bool:
 def words_of_token(token: str) -> tuple[str, ...]:
     """The words a token stands for: itself, or, with an apostrophe or a hyphen, its
     parts without clitics ("l'article" -> "article") and the joined compound."""
-    return _split_token(token) if "'" in token or "-" in token else (token,)
+    return _split_token(token) if _is_compound(token) else (token,)
 
 
 # A run of letters and digits with its inner apostrophes and hyphens, and a trailing
@@ -211,6 +211,13 @@ class Analyzer:
         """Whether a folded word is a term: not a stop word, not a lone letter."""
         return word not in self._stops and (len(word) > 1 or word.isdigit())
 
+    def terms_of_token(self, token: str) -> tuple[str, ...]:
+        """The stems of a token's content words (`tokens` makes the tokens)."""
+        if _is_compound(token):
+            return tuple(self.stems(self.content_of(words_of_token(token))))
+        # Most tokens are plain words: no generator, no tuple of parts.
+        return (self.stem(token),) if self.is_content(token) else ()
+
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)
         if stem is None:
@@ -238,9 +245,7 @@ class _TokenTerms(dict[str, tuple[str, ...]]):
         self._analyzer = analyzer
 
     def __missing__(self, token: str) -> tuple[str, ...]:
-        analyzer = self._analyzer
-        found = tuple(analyzer.stems(analyzer.content_of(words_of_token(token))))
-        self[token] = found
+        found = self[token] = self._analyzer.terms_of_token(token)
         return found
 
 

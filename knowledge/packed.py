@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,45 +22,6 @@ from knowledge.errors import IndexLoadError
 
 FORMAT_VERSION = 1
 Item = TypeVar("Item")
-
-
-class PackedStrings(Sequence[str]):
-    """Strings as one UTF-8 buffer and offsets; each is decoded when read."""
-
-    def __init__(self, buffer: np.ndarray, offsets: np.ndarray) -> None:
-        self._buffer = buffer
-        self._offsets = offsets.tolist()
-
-    @staticmethod
-    def pack(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        encoded = [s.encode("utf-8", "surrogatepass") for s in strings]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
-
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        start, end = self._offsets[index], self._offsets[index + 1]
-        return self._buffer[start:end].tobytes().decode("utf-8", "surrogatepass")
-
-    def __iter__(self) -> Iterator[str]:
-        whole = self._buffer.tobytes()
-        offsets = self._offsets
-        return (
-            whole[start:end].decode("utf-8", "surrogatepass") for start, end in pairwise(offsets)
-        )
 
 
 class _Lazy(Sequence[Item]):
@@ -85,7 +46,37 @@ class _Lazy(Sequence[Item]):
         return (self._make(i) for i in range(len(self)))
 
 
-class PackedDocuments(_Lazy):
+class PackedStrings(_Lazy[str]):
+    """Strings as one UTF-8 buffer and offsets; each is decoded when read."""
+
+    def __init__(self, buffer: np.ndarray, offsets: np.ndarray) -> None:
+        self._buffer = buffer
+        self._offsets = offsets.tolist()
+
+    @staticmethod
+    def pack(strings: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        encoded = [s.encode("utf-8", "surrogatepass") for s in strings]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def _make(self, index: int) -> str:
+        start, end = self._offsets[index], self._offsets[index + 1]
+        return self._buffer[start:end].tobytes().decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        # One copy of the buffer, not one per string.
+        whole = self._buffer.tobytes()
+        offsets = self._offsets
+        return (
+            whole[start:end].decode("utf-8", "surrogatepass") for start, end in pairwise(offsets)
+        )
+
+
+class PackedDocuments(_Lazy[Document]):
     def __init__(
         self, ids: list[str], titles: PackedStrings, texts: PackedStrings, meta: PackedStrings
     ) -> None:

@@ -74,19 +74,7 @@ class TermTable(dict[str, tuple[int, ...]]):
         self.stems: dict[str, int] = {}
 
     def __missing__(self, token: str) -> tuple[int, ...]:
-        analyzer = self._analyzer
-        if "'" in token or "-" in token:
-            found = tuple(
-                self._id_of(analyzer.stem(word))
-                for word in words_of_token(token)
-                if analyzer.is_content(word)
-            )
-        elif analyzer.is_content(token):
-            # Most tokens are plain words: no generator, no tuple of parts.
-            found = (self._id_of(analyzer.stem(token)),)
-        else:
-            found = ()
-        self[token] = found
+        found = self[token] = tuple(map(self._id_of, self._analyzer.terms_of_token(token)))
         return found
 
     def _id_of(self, stem: str) -> int:
