@@ -11,13 +11,19 @@ if TYPE_CHECKING:
 
 
 def engine_from_settings(settings: Settings) -> Engine:
-    """One engine for the process; settings say which corpus, glossary and threshold."""
-    from knowledge.engine import DEFAULT_MIN_COVERAGE, Engine, EngineOptions
+    """One engine for the process; settings say which corpus, glossary and thresholds."""
+    from knowledge.engine import Engine, EngineOptions
 
-    min_coverage = settings.min_coverage
-    options = EngineOptions(
-        min_coverage=DEFAULT_MIN_COVERAGE if min_coverage is None else min_coverage
-    )
+    # Unset thresholds keep the engine's calibrated defaults.
+    thresholds = {
+        name: value
+        for name, value in (
+            ("min_coverage", settings.min_coverage),
+            ("min_evidence", settings.min_evidence),
+        )
+        if value is not None
+    }
+    options = EngineOptions(**thresholds)
     return Engine.from_corpus(
         settings.corpus,
         glossary_path=settings.glossary,

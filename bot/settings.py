@@ -34,6 +34,7 @@ class Settings:
     glossary: Path | None = None
     index_cache: Path | None = field(default_factory=default_index_cache)
     min_coverage: float | None = None
+    min_evidence: float | None = None
     top_k: int = 3
     cooldown_questions: int = 5
     cooldown_seconds: float = 30.0
@@ -52,6 +53,10 @@ class Settings:
             (
                 self.min_coverage is None or 0 <= self.min_coverage <= 1,
                 "min_coverage must be between 0 and 1",
+            ),
+            (
+                self.min_evidence is None or 0 <= self.min_evidence <= 1,
+                "min_evidence must be between 0 and 1",
             ),
             (self.shard_count is None or self.shard_count >= 1, "shard_count must be at least 1"),
             (
@@ -93,6 +98,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "glossary": _optional_path,
     "index_cache": _optional_path,
     "min_coverage": float,
+    "min_evidence": float,
     "top_k": int,
     "cooldown_questions": int,
     "cooldown_seconds": float,

@@ -76,8 +76,19 @@ _EXTRA_ENGLISH = {
 }  # fmt: skip
 # Chat spellings of French function words ("c koi", "pk", "ki"): as empty as the originals.
 _CHAT_FRENCH = {"koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"}
-# Question-forming words missing from the French list ("de quoi", "pouvez-vous me dire").
-_EXTRA_FRENCH = {"quoi", "pouvez", "peux", "pouvons", "pourriez", "pourrais", "veux", "voudrais"}
+# Question-forming words missing from the French list ("de quoi", "combien de",
+# "pouvez-vous me dire").
+_EXTRA_FRENCH = {
+    "quoi",
+    "combien",
+    "pouvez",
+    "peux",
+    "pouvons",
+    "pourriez",
+    "pourrais",
+    "veux",
+    "voudrais",
+}
 
 
 def fold(text: str) -> str:

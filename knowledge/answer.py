@@ -78,21 +78,19 @@ def weigh_terms(query: Query, idf_of: Callable[[str], float]) -> WeightedTerms:
     return [(term_importance(t, idf_of), t.alternatives) for t in query.terms if not t.cue]
 
 
-def coverage(
-    query: Query,
-    has_term: Callable[[str], bool],
-    idf_of: Callable[[str], float],
-) -> float:
-    """Share of the question's idf mass that a text holds, in [0, 1].
+def word_share(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> float:
+    """Share of the question's words that a text (or the corpus) holds, in [0, 1]: each
+    word counts once, by its best alternative present (times that alternative's factor).
 
-    A word counts by its best alternative present (times that alternative's factor);
-    a word the corpus has never seen weighs as the rarest word, so questions about
-    other things (recipes, sport) have low coverage everywhere.
+    Abstention reads this, not the idf mass: a word found in every passage ("Parler" in
+    articles about Parler) weighs nothing for ranking but is the surest sign that the
+    question is about what the corpus is about (knowledge/README.md, "Abstention").
     """
-    return coverage_of(weigh_terms(query, idf_of), has_term)
+    return coverage_of([(1.0, alternatives) for _, alternatives in weighted], has_term)
 
 
 def coverage_of(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> float:
+    """Share of the question's idf mass a text holds: what picks the key sentence."""
     total = matched = 0.0
     for importance, alternatives in weighted:
         total += importance

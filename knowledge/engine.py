@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,15 +19,15 @@ from knowledge.answer import (
     RankedPassage,
     WeightedTerms,
     analysed_sentences,
-    coverage,
-    coverage_of,
     key_sentence,
     names_in,
     split_related,
     weigh_terms,
+    word_share,
 )
 from knowledge.cache import cached_corpus, cached_index
 from knowledge.corpus import Corpus, Document, load_corpus
+from knowledge.definitions import defines, definition_subject
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.query import Query, QueryParser
@@ -37,12 +38,28 @@ log = logging.getLogger(__name__)
 # How many passages are ranked before picking the answer, corroboration and conflicts.
 CANDIDATES = 10
 # Abstention thresholds (knowledge/README.md, "Abstention", shows how they were chosen from
-# the score distributions of on-topic and off-topic questions): the best passage must
-# cover this share of the question's idf mass...
-DEFAULT_MIN_COVERAGE = 0.3
-# ...and the corpus must know this share of it: a question made mostly of words no
-# article uses (a recipe, a sports score) is about something else.
-DEFAULT_MIN_KNOWN = 0.5
+# the distributions of these shares on on-topic and off-topic questions): the corpus must
+# know this share of the question's words: a question made mostly of words no article
+# uses (a recipe, a sports score) is about something else...
+DEFAULT_MIN_KNOWN = 0.55
+# ...the best passage must hold at least this share of them...
+DEFAULT_MIN_COVERAGE = 0.15
+# ...and the two shares together must reach this mean: a question whose known words are
+# scattered over passages that each hold one of them (the weather in Paris: "temps" here,
+# "demain" there) is not answered, while a paraphrase the corpus knows every word of
+# but phrases differently still is.
+DEFAULT_MIN_EVIDENCE = 0.5
+# Corroboration between strong candidates (score at least this share of the best): each
+# earns this factor times the best score times its support, the idf-weighted overlap of
+# its words (beyond the question's) with the other articles' strong candidates. An answer
+# several articles give outranks one article's claim (knowledge/README.md).
+CONSENSUS_WEIGHT = 0.3
+CONSENSUS_MIN_RATIO = 0.5
+# A definition question ("Qu'est-ce que Parler ?") names one thing, often found in every
+# passage: the passages that say what it is gain this share of their score, chosen
+# among this many candidates.
+DEFINITION_BONUS = 0.5
+DEFINITION_POOL = 50
 # Weight of adjacent-word pairs ("théâtre des opérations") next to single words: a
 # question that repeats a phrase of the passage points at it (knowledge/README.md).
 DEFAULT_PAIR_WEIGHT = 0.5
@@ -61,11 +78,12 @@ class EngineOptions:
 
     min_coverage: float = DEFAULT_MIN_COVERAGE
     min_known: float = DEFAULT_MIN_KNOWN
+    min_evidence: float = DEFAULT_MIN_EVIDENCE
     pair_weight: float = DEFAULT_PAIR_WEIGHT
     index: IndexOptions = field(default_factory=IndexOptions)
 
     def __post_init__(self) -> None:
-        for name in ("min_coverage", "min_known"):
+        for name in ("min_coverage", "min_known", "min_evidence"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}")
@@ -156,16 +174,19 @@ class Engine:
         corrections = tuple((t.word, c) for t in query.terms for c in t.corrected[:1])
         if not query.terms:
             return self._abstain(question, "no searchable word in the question", corrections)
-        known = coverage(query, self.index.vocabulary.__contains__, self.index.idf_of)
+        weighted = weigh_terms(query, self.index.idf_of)
+        known = word_share(weighted, self.index.vocabulary.__contains__)
         if known < self.options.min_known:
             return self._abstain(question, "the articles do not use most of its words", corrections)
-        hits = top_k(self.scores(query), max(k, CANDIDATES))
+        hits = self.rank(query, max(k, CANDIDATES))
         if not hits:
             return self._abstain(question, "no passage covers the question", corrections)
-        weighted = weigh_terms(query, self.index.idf_of)
         holding = self._holding(weighted, hits)
         best = self._ranked(weighted, hits[0], holding)
-        if best.coverage < self.options.min_coverage:
+        if (
+            best.coverage < self.options.min_coverage
+            or (known + best.coverage) / 2 < self.options.min_evidence
+        ):
             return self._abstain(question, "no passage covers the question", corrections)
         # Key sentences cost most of an answer: the passages shown get one; the other
         # articles' strong passages (which may corroborate or contradict the best one)
@@ -203,6 +224,56 @@ class Engine:
             corrections=corrections,
         )
 
+    def rank(self, query: Query, depth: int) -> list[Hit]:
+        """The `depth` best passages: retrieval scores, then definitions and corroboration
+        between articles re-rank the strongest candidates."""
+        subject = definition_subject(query.question)
+        pool = max(depth, DEFINITION_POOL if subject else CANDIDATES)
+        hits = top_k(self.scores(query), pool)
+        if subject:
+            passages = self.corpus.passages
+            hits = [
+                Hit(h.row, h.score * (1 + DEFINITION_BONUS))
+                if defines(passages[h.row].text, subject)
+                else h
+                for h in hits
+            ]
+            hits.sort(key=lambda h: (-h.score, h.row))
+        head = self._with_consensus(query, hits[:CANDIDATES])
+        return (head + hits[CANDIDATES:])[:depth]
+
+    def _with_consensus(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """Strong candidates gain from other articles' strong candidates that say the
+        same things (cosine of their idf-weighted word sets, the question's words left
+        out): evidence aggregation, as in answer re-ranking for open-domain QA."""
+        if not hits:
+            return hits
+        floor = CONSENSUS_MIN_RATIO * hits[0].score
+        strong = [h for h in hits if h.score >= floor]
+        if len(strong) < 2:
+            return hits
+        asked = {stem for group in query.groups for stem, _ in group}
+        vectors = [self._content_weights(h.row, asked) for h in strong]
+        norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vectors]
+        documents = [self._row_document[h.row] for h in strong]
+        best = hits[0].score
+        boosted = {}
+        for i, hit in enumerate(strong):
+            support = 0.0
+            for j, other in enumerate(strong):
+                if documents[j] == documents[i]:
+                    continue
+                small, large = sorted((vectors[i], vectors[j]), key=len)
+                shared = sum(w * w for t, w in small.items() if t in large)
+                support += shared / (norms[i] * norms[j]) * other.score / best
+            boosted[hit.row] = hit.score + CONSENSUS_WEIGHT * best * support
+        rescored = [Hit(h.row, boosted.get(h.row, h.score)) for h in hits]
+        return sorted(rescored, key=lambda h: (-h.score, h.row))
+
+    def _content_weights(self, row: int, asked: set[str]) -> dict[str, float]:
+        stems = set().union(*(stems for _, stems in self._sentences(row))) - asked
+        return {stem: self.index.idf_of(stem) for stem in stems}
+
     def _holding(self, weighted: WeightedTerms, hits: list[Hit]) -> dict[str, frozenset[int]]:
         """For each question stem, which candidate passages hold it (with their context)."""
         rows = np.asarray([hit.row for hit in hits])
@@ -222,7 +293,7 @@ class Engine:
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
             sentence=key_sentence(self._sentences(hit.row), weighted) if with_sentence else "",
-            coverage=coverage_of(weighted, lambda stem: hit.row in holding[stem]),
+            coverage=word_share(weighted, lambda stem: hit.row in holding[stem]),
         )
 
     def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:

@@ -179,21 +179,28 @@ class Explanation:
 
 
 def explain(engine: Any, outcome: Outcome) -> Explanation:
-    """Ranks every passage for the question and finds the first expected one."""
+    """Ranks every passage for the question, as the answer does (re-ranking included),
+    and finds the first expected one."""
     import numpy as np
 
     query = engine.parse(outcome.question.q)
     scores = engine.scores(query)
-    order = np.lexsort((np.arange(scores.size), -scores))
+    ranked = engine.rank(query, RANK_DEPTH) if query.terms else []
+    # Past the re-ranked head, retrieval order: every passage gets a rank.
+    head = [hit.row for hit in ranked]
+    final = {hit.row: hit.score for hit in ranked}
+    rest = np.lexsort((np.arange(scores.size), -scores)).tolist()
+    order = head + [row for row in rest if row not in final]
     passages = engine.corpus.passages
     expected_rank = expected_id = None
     expected_score = 0.0
-    for rank, row in enumerate(order.tolist(), start=1):
+    for rank, row in enumerate(order, start=1):
         passage = passages[row]
         if is_hit(outcome.question, passage.doc_id, passage.text):
-            expected_rank, expected_id, expected_score = rank, passage.id, float(scores[row])
+            score = final.get(row, float(scores[row]))
+            expected_rank, expected_id, expected_score = rank, passage.id, score
             break
-    winner = int(order[0]) if scores.size else None
+    winner = order[0] if order else None
     terms = tuple(
         "|".join(f"{s}" if f == 1 else f"{s}*{f}" for s, f in term.alternatives)
         for term in query.terms
@@ -201,7 +208,7 @@ def explain(engine: Any, outcome: Outcome) -> Explanation:
     return Explanation(
         question=outcome.question,
         winner_id=passages[winner].id if winner is not None else None,
-        winner_score=float(scores[winner]) if winner is not None else 0.0,
+        winner_score=final.get(winner, float(scores[winner])) if winner is not None else 0.0,
         expected_id=expected_id,
         expected_rank=expected_rank,
         expected_score=expected_score,

@@ -151,6 +151,9 @@ class QueryParser:
     def parse(self, question: str) -> Query:
         words = self._analyzer.content_words(question)[:MAX_QUERY_WORDS]
         words = _without_unknown_compounds(words, self._surface)
+        # A cue word ("raison" in "pour quelle raison") asks for something; the answer
+        # need not contain it, so it is a cue, not a word to cover.
+        words = [w for w in words if w not in self._cues]
         cues = [
             QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
             for word in dict.fromkeys(all_words(question))
@@ -178,7 +181,7 @@ class QueryParser:
             terms.append(self._word_term(words[position]))
             position += 1
         pairs = tuple(dict.fromkeys(pairs_of(self._analyzer.stems(words))))
-        return Query(question, tuple(_merge_duplicates(terms)) + tuple(cues), pairs)
+        return Query(question, tuple(_merge_duplicates(terms + cues)), pairs)
 
     def _word_term(self, word: str) -> QueryTerm:
         stem = self._analyzer.stem(word)
@@ -206,7 +209,8 @@ def _without_unknown_compounds(words: list[str], surface: frozenset[str]) -> lis
 
 
 def _merge_duplicates(terms: list[QueryTerm]) -> list[QueryTerm]:
-    """A word repeated in the question counts once: chat users repeat, meaning does not."""
+    """A word repeated in the question counts once: chat users repeat, meaning does not
+    (nor does "pourquoi ... raison", two cues for the same answer words)."""
     seen: set[tuple[str, ...]] = set()
     unique: list[QueryTerm] = []
     for term in terms:

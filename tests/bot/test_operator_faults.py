@@ -43,6 +43,17 @@ def test_env_file_values_are_used(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "[2]" not in out
 
 
+def test_abstention_threshold_from_the_environment_is_used(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "Parler a-t-il changé de PDG ?"  # one word of three unknown to the articles
+    code, out, _ = run_cli(["ask", "--json", question], capsys)
+    assert code == EXIT_OK and '"abstained": false' in out
+    monkeypatch.setenv("QA_MIN_EVIDENCE", "0.9")
+    code, out, _ = run_cli(["ask", "--json", question], capsys)
+    assert code == EXIT_OK and '"abstained": true' in out
+
+
 @pytest.mark.parametrize(
     ("content", "fragments"),
     [
@@ -52,6 +63,7 @@ def test_env_file_values_are_used(tmp_path: Path, capsys: pytest.CaptureFixture[
         ("- just\n- a list\n", ("expected a mapping",)),
         ("top_k: many\n", ("QA_TOP_K",)),
         ("min_coverage: 3\n", ("min_coverage",)),
+        ("min_evidence: -1\n", ("min_evidence",)),
         ("shard_ids: 0 1\n", ("shard_ids",)),
     ],
 )

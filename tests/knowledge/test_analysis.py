@@ -71,3 +71,4 @@ def test_stop_words_go_but_fact_words_stay() -> None:
 def test_question_forming_words_are_stop_words() -> None:
     analyze = Analyzer()
     assert analyze("De quoi pouvez-vous parler ?") == analyze("parler")
+    assert analyze("Combien d'utilisateurs ?") == analyze("utilisateurs")

@@ -1,0 +1,79 @@
+"""Definition questions ("Qu'est-ce que Parler ?", "Who is John Matze?") and the
+sentences that answer them: the ones that say what the thing is, not merely name it."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from knowledge.analysis import fold, stop_words
+
+# A definition question names one thing and asks what it is; folded text (no accents,
+# plain apostrophes). "Qui est le père de X ?" asks about someone else: a subject with a
+# preposition is not defined by these questions.
+_QUESTION = re.compile(
+    r"^(?:"
+    r"qu'?est[- ]ce (?:que|qu') ?(?:c'est (?:que |qu')?)?"
+    r"|c'est quoi "
+    r"|(?:que|qu'est-ce que) (?:signifie|veut dire) "
+    r"|qui (?:est|etait|sont|etaient) "
+    r"|(?:what|who) (?:is|are|was|were) "
+    r"|(?:what|who)'s "
+    r"|(?:definition de|definition of|define) "
+    r")(?P<subject>[^?!.]+?)[\s?!.]*$"
+)
+_SUBJECT_FIRST = re.compile(r"^(?P<subject>[^?!.]+?),? c'est quoi[\s?!.]*$")
+_LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|the|a|an) |l')")
+# Longer subjects are descriptions ("le second premier ministre du Pakistan"), whose
+# answers are facts about them, not definitions.
+MAX_SUBJECT_WORDS = 4
+
+# What follows the subject in a defining sentence: a copula and a determiner ("Epik est
+# un hébergeur"), an apposition ("Epik, un hébergeur", "Epik (hébergeur)"), or a verb of
+# self-description ("Parler se présente comme", "s'appelle lui-même").
+_AFTER = re.compile(
+    r"\s*(?:"
+    r"(?:est|etait|sont|etaient|is|was|are|were) (?:(?:considere|decrit|connu) comme )?"
+    r"(?:un|une|le|la|l'|les|des|a|an|the)\b"
+    r"|,\s*(?:un|une|le|la|l'|a|an|the)\b"
+    r"|\("
+    r"|se (?:presente|definit|decrit|qualifie|veut)\b"
+    r"|s'(?:appelle|autoproclame|definit|presente|decrit)\b"
+    r"|(?:describes itself|calls itself|is known as|bills itself)\b"
+    r")"
+)
+# Or what precedes it: a determiner and the class it belongs to ("le réseau social
+# américain Parler", "l'hébergeur Epik"): one to three words, the last not a preposition.
+_BEFORE = re.compile(r"(?:^|[\s,;:(])(?:le|la|les|un|une|the|an|l')\s*((?:[\w-]+ ){1,3})$")
+
+
+def definition_subject(question: str) -> str | None:
+    """The folded thing a definition question asks about, or None for other questions."""
+    folded = fold(question)
+    match = _QUESTION.match(folded) or _SUBJECT_FIRST.match(folded)
+    if not match:
+        return None
+    subject = _LEADING_ARTICLE.sub("", match.group("subject").strip())
+    words = re.findall(r"\w+", subject)
+    # "qu'est-ce qui...", "qui est à l'origine de...", "le pomérium selon Tite-Live":
+    # function words mean a description or a question about something else.
+    if not words or len(words) > MAX_SUBJECT_WORDS or stop_words().intersection(words):
+        return None
+    return subject
+
+
+def defines(text: str, subject: str) -> bool:
+    """Whether the text says what `subject` (folded) is, in one of the usual forms."""
+    folded = fold(text)
+    for match in _subject_pattern(subject).finditer(folded):
+        if _AFTER.match(folded, match.end()):
+            return True
+        before = _BEFORE.search(folded, 0, match.start())
+        if before and not set(before.group(1).split()) & stop_words():
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _subject_pattern(subject: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(subject) + r"(?!\w)")
