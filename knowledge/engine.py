@@ -31,6 +31,7 @@ from knowledge.definitions import defines, definition_subject
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.query import Query, QueryParser
+from knowledge.sentences import split_sentences
 from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,10 @@ class Engine:
         # get one only if the comparison needs it or they are shown as related.
         best_doc = self.corpus.passages[hits[0].row].doc_id
         shown = [best] + [self._ranked(weighted, hit, holding) for hit in hits[1:k]]
+        subject = definition_subject(question)
+        if subject:
+            shown = [_defining_sentence_first(ranked, subject) for ranked in shown]
+            best = shown[0]
         row_of = {self.corpus.passages[hit.row].id: hit.row for hit in hits}
         candidates = [
             self._ranked(weighted, hit, holding, with_sentence=False)
@@ -412,6 +417,15 @@ class _LazyAnalysis:
         codes, bodies, contexts = pair_streams(analysed.bodies, analysed.contexts, width)
         columns = PairColumns(words, codes, width)
         return Index.from_streams(bodies, contexts, analysed.context_of, columns, options)
+
+
+def _defining_sentence_first(ranked: RankedPassage, subject: str) -> RankedPassage:
+    """For a definition question, the key sentence is the one saying what the subject
+    is, when the passage has one: every sentence naming it holds the question's word."""
+    for sentence in split_sentences(ranked.text):
+        if defines(sentence, subject):
+            return replace(ranked, sentence=sentence)
+    return ranked
 
 
 def _surface_words(corpus: Corpus) -> set[str]:

@@ -76,6 +76,8 @@ def test_definition_question_is_answered_by_a_passage_saying_what_it_is(engine: 
     assert not answer.abstained
     assert defines(answer.best.text, "parler")
     assert any(w in fold(answer.best.text) for w in ("reseau social", "plateforme"))
+    # The key sentence is the defining one, not any sentence naming Parler.
+    assert defines(answer.sentence, "parler")
 
 
 def _corpus(tmp_path: Path, records: list[dict[str, str]]) -> Path:
