@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import chain, pairwise
 from pathlib import Path
@@ -120,6 +120,26 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(_fold_characters(text))
 
 
+def tokens_by_text(texts: Sequence[str]) -> list[str]:
+    """The `tokens` of each text in turn, each text's followed by SEPARATOR: many short
+    texts (a passage's sentences) folded and matched in one call each, not one per text.
+    Folding works character by character and no token crosses a line break, so joining
+    the texts with one changes nothing but the number of calls."""
+    if any(SEPARATOR in text for text in texts):
+        return [token for text in texts for token in (*tokens(text), SEPARATOR)]
+    joined = SEPARATOR.join(texts) + SEPARATOR if texts else ""
+    return _TOKEN_OR_SEPARATOR.findall(_fold_characters(joined))
+
+
+def split_compounds(tokens: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Tokens that are one plain word, and those with an apostrophe or a hyphen."""
+    compounds = [token for token in tokens if "'" in token or "-" in token]
+    if not compounds:
+        return list(tokens), []
+    known = set(compounds)
+    return [token for token in tokens if token not in known], compounds
+
+
 def _is_compound(token: str) -> bool:
     return "'" in token or "-" in token
 
@@ -133,6 +153,9 @@ def words_of_token(token: str) -> tuple[str, ...]:
 # A run of letters and digits with its inner apostrophes and hyphens, and a trailing
 # apostrophe ("d' herbe"): the only places where clitics and compounds can be.
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*'?")
+# What `tokens_by_text` puts after each text's tokens; never part of a token.
+SEPARATOR = "\n"
+_TOKEN_OR_SEPARATOR = re.compile(f"{_TOKEN.pattern}|{SEPARATOR}")
 
 
 @lru_cache(maxsize=65536)
@@ -186,7 +209,10 @@ class Analyzer:
     name = "fr-snowball-v1"
 
     def __init__(self) -> None:
-        self._stemmer = Stemmer.Stemmer("french")
+        # PyStemmer's own cache (10,000 words by default) costs more than it saves once a
+        # corpus has more distinct words than that, and this class memoises stems itself:
+        # without it, stemming PIAF's 16,000 distinct words takes 8 ms instead of 20.
+        self._stemmer = Stemmer.Stemmer("french", 0)
         self._stops = stop_words()
         self._cache: dict[str, str] = {}
         self._token_terms = _TokenTerms(self)
@@ -217,6 +243,21 @@ class Analyzer:
             return tuple(self.stems(self.content_of(words_of_token(token))))
         # Most tokens are plain words: no generator, no tuple of parts.
         return (self.stem(token),) if self.is_content(token) else ()
+
+    def terms_of_tokens(self, tokens: Sequence[str]) -> list[tuple[str, ...]]:
+        """`terms_of_token` of each token (a corpus's distinct tokens), with all their
+        words stemmed in one call: per-word calls cost twice the stemming itself."""
+        plain, compounds = split_compounds(tokens)
+        stops = self._stops
+        content = [w for w in plain if w not in stops and (len(w) > 1 or w.isdigit())]
+        parts = {token: self.content_of(words_of_token(token)) for token in compounds}
+        more = list(dict.fromkeys(chain.from_iterable(parts.values())))
+        stem_of = dict(zip(more, self._stemmer.stemWords(more), strict=True))
+        found: dict[str, tuple[str, ...]] = dict.fromkeys(tokens, ())
+        found.update(zip(content, zip(self._stemmer.stemWords(content), strict=True), strict=True))
+        for token, words in parts.items():
+            found[token] = tuple(stem_of[w] for w in words)
+        return list(map(found.__getitem__, tokens))
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)

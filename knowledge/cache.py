@@ -18,6 +18,8 @@ from knowledge.errors import IndexLoadError
 from knowledge.index import FORMAT_VERSION, Index, IndexOptions
 from knowledge.packed import FORMAT_VERSION as CORPUS_FORMAT
 from knowledge.packed import load_saved_corpus, save_corpus
+from knowledge.passage_sentences import FORMAT_VERSION as SENTENCES_FORMAT
+from knowledge.passage_sentences import PassageSentences
 
 log = logging.getLogger(__name__)
 
@@ -143,3 +145,44 @@ def cached_index(
     except OSError as exc:
         log.warning("could not save the index to %s: %s", path, exc)
     return index
+
+
+def sentences_key(analyzer: Analyzer, digest_of_corpus: str) -> str:
+    """SHA-256 of what a passage's sentences and their terms depend on: the corpus, the
+    analyzer and its code, and the version of both file formats."""
+    header = {
+        "version": ENGINE_VERSION,
+        "analysis": _analysis_fingerprint(),
+        "format": FORMAT_VERSION,
+        "sentences": SENTENCES_FORMAT,
+        "analyzer": analyzer.name,
+        "corpus": digest_of_corpus,
+    }
+    return hashlib.sha256(json.dumps(header, sort_keys=True).encode()).hexdigest()
+
+
+def cached_sentences(
+    analyzer: Analyzer,
+    cache_dir: Path,
+    build: Callable[[], PassageSentences],
+    digest_of_corpus: str,
+    width: int,
+    passages: int,
+) -> PassageSentences:
+    """Loads the saved sentences for these inputs (`width`: the word index's columns,
+    `passages`: how many), or builds and saves them; like `cached_index`, a corrupt,
+    unreadable or unwritable file costs a rebuild and a warning, never a crash."""
+    key = sentences_key(analyzer, digest_of_corpus)
+    path = Path(cache_dir) / f"sentences-{key[:20]}.npz"
+    if path.exists():
+        try:
+            return PassageSentences.load(path, key, width, passages)
+        except IndexLoadError as exc:
+            log.warning("rebuilding the sentences: %s", exc)
+    sentences = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sentences.save(path, key)
+    except OSError as exc:
+        log.warning("could not save the sentences to %s: %s", path, exc)
+    return sentences

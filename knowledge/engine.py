@@ -25,10 +25,11 @@ from knowledge.answer import (
     split_related,
     weigh_terms,
 )
-from knowledge.cache import cached_corpus, cached_index
+from knowledge.cache import cached_corpus, cached_index, cached_sentences
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
+from knowledge.passage_sentences import PassageSentences
 from knowledge.query import Query, QueryParser
 from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
 
@@ -83,10 +84,14 @@ class Engine:
         options: EngineOptions | None = None,
         analyzer: Analyzer | None = None,
         pairs: Index | None = None,
+        sentences: PassageSentences | None = None,
     ) -> None:
         self.corpus = corpus
         self.index = index
         self.pairs = pairs
+        # Each passage's sentences and terms, from the build; without them (an index
+        # built elsewhere), sentences are analysed when a passage is first shown.
+        self.sentences = sentences
         self.glossary = glossary
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
@@ -139,7 +144,8 @@ class Engine:
                 lambda: analysed.pairs_index(pair_options, index.vocabulary),
                 index.vocabulary,
             )
-        return cls(corpus, index, glossary, options, analyzer, pairs)
+        sentences = _load_or_build_sentences(analyzer, analysed, index, corpus, cache_dir, digest)
+        return cls(corpus, index, glossary, options, analyzer, pairs, sentences)
 
     @property
     def documents(self) -> Sequence[Document]:
@@ -229,7 +235,11 @@ class Engine:
         """A passage's analysed sentences, remembered: popular passages come back often."""
         found = self._sentence_cache.get(row)
         if found is None:
-            found = analysed_sentences(self.corpus.passages[row].text, self.analyzer)
+            text = self.corpus.passages[row].text
+            if self.sentences is not None and self.index.terms is not None:
+                found = self.sentences.of(row, text, self.index.terms)
+            else:
+                found = analysed_sentences(text, self.analyzer)
             if len(self._sentence_cache) >= SENTENCE_CACHE_SIZE:
                 self._sentence_cache.clear()
             self._sentence_cache[row] = found
@@ -331,6 +341,13 @@ class _LazyAnalysis:
             analysed.surface,
         )
 
+    def sentences(self, terms: Sequence[str] | None) -> PassageSentences:
+        """Sentence columns are the word index's, so `terms` must be its terms."""
+        analysed = self._analysed
+        if terms is None or list(terms) != analysed.terms:
+            raise ValueError("the word index was built from another analysis")
+        return PassageSentences.from_analysis(analysed)
+
     def pairs_index(self, options: IndexOptions, words: Mapping[str, int]) -> Index:
         """Pairs are coded with the word index's columns, so `words` must be its
         vocabulary: the same sorted terms this analysis found."""
@@ -341,6 +358,28 @@ class _LazyAnalysis:
         codes, bodies, contexts = pair_streams(analysed.bodies, analysed.contexts, width)
         columns = PairColumns(words, codes, width)
         return Index.from_streams(bodies, contexts, analysed.context_of, columns, options)
+
+
+def _load_or_build_sentences(
+    analyzer: Analyzer,
+    analysed: _LazyAnalysis,
+    index: Index,
+    corpus: Corpus,
+    cache_dir: str | Path | None,
+    digest: str,
+) -> PassageSentences:
+    """The passages' sentences: from the analysis the index was built from, or saved
+    next to the index (then a loaded index needs no analysis at all)."""
+    if cache_dir is None:
+        return analysed.sentences(index.terms)
+    return cached_sentences(
+        analyzer,
+        Path(cache_dir),
+        lambda: analysed.sentences(index.terms),
+        digest,
+        len(index.vocabulary),
+        len(corpus.passages),
+    )
 
 
 def _surface_words(corpus: Corpus) -> set[str]:

@@ -15,7 +15,8 @@ from knowledge.errors import IndexLoadError
 from knowledge.termids import TermIds, streams_of
 
 WEIGHTINGS = ("bm25", "tfidf")
-FORMAT_VERSION = 3
+# 4: saved with each passage's sentences (passage_sentences.py).
+FORMAT_VERSION = 4
 
 
 @dataclass(frozen=True)

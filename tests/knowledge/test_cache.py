@@ -143,3 +143,50 @@ def test_corrupt_saved_corpus_is_read_again_with_a_warning(
         engine = Engine.from_corpus(corpus, cache_dir=cache)
     assert ranking(engine) == expected
     assert "re-reading the corpus" in caplog.text
+
+
+def test_next_start_loads_everything_and_rewrites_nothing(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = Engine.from_corpus(corpus, cache_dir=cache)
+    assert len(list(cache.glob("sentences-*.npz"))) == 1
+    written = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
+    reloaded = Engine.from_corpus(corpus, cache_dir=cache)
+    assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == written
+    assert reloaded.sentences is not None
+    assert ranking(reloaded) == ranking(fresh)
+    assert reloaded.ask(QUESTION) == fresh.ask(QUESTION)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other index"])
+def test_damaged_saved_sentences_are_rebuilt_with_a_warning(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
+) -> None:
+    import numpy as np
+
+    cache = tmp_path / "cache"
+    expected = Engine.from_corpus(corpus, cache_dir=cache).ask(QUESTION)
+    for saved in cache.glob("sentences-*.npz"):
+        if damage == "garbage":
+            saved.write_bytes(b"not a zip file at all")
+        elif damage == "truncated":
+            saved.write_bytes(saved.read_bytes()[:300])
+        else:  # readable, but its columns point past the word index
+            with np.load(saved) as arrays:
+                content = dict(arrays)
+            content["columns"] = content["columns"] + 10**6
+            with saved.open("wb") as handle:
+                np.savez(handle, **content)
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert engine.ask(QUESTION) == expected
+    assert "rebuilding the sentences" in caplog.text
+    assert Engine.from_corpus(corpus, cache_dir=cache).ask(QUESTION) == expected
+
+
+def test_sentences_key_changes_with_the_corpus_and_not_with_index_options(corpus: Path) -> None:
+    from knowledge.analysis import Analyzer
+    from knowledge.cache import sentences_key, source_digest
+
+    digest = source_digest(corpus)
+    assert sentences_key(Analyzer(), digest) == sentences_key(Analyzer(), digest)
+    assert sentences_key(Analyzer(), digest) != sentences_key(Analyzer(), "another corpus")
