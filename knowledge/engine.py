@@ -29,7 +29,7 @@ from knowledge.cache import cached_corpus, cached_index, cached_sentences
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
-from knowledge.passage_sentences import PassageSentences
+from knowledge.passage_sentences import AnalysedSentences, PassageSentences, WeightedColumns
 from knowledge.query import Query, QueryParser
 from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
 
@@ -99,8 +99,11 @@ class Engine:
             self.analyzer, index.vocabulary, glossary, index.surface or _surface_words(corpus)
         )
         self._row_document = corpus.row_document
-        self._sentence_cache: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._sentence_cache: dict[int, AnalysedSentences] = {}
+        # The last question's terms as columns (`_key_sentence`), for its few passages.
+        self._last_columns: tuple[WeightedTerms, WeightedColumns] | None = None
         self._names_cache: dict[str, frozenset[str]] = {}
+        self._name_is_distinctive: dict[str, bool] = {}
 
     @classmethod
     def from_corpus(
@@ -190,7 +193,7 @@ class Engine:
             if ranked.sentence:
                 return ranked
             row = row_of[ranked.passage.id]
-            return replace(ranked, sentence=key_sentence(self._sentences(row), weighted))
+            return replace(ranked, sentence=self._key_sentence(row, weighted))
 
         corroborating, conflicting = split_related(
             best,
@@ -227,17 +230,34 @@ class Engine:
             passage=passage,
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
-            sentence=key_sentence(self._sentences(hit.row), weighted) if with_sentence else "",
+            sentence=self._key_sentence(hit.row, weighted) if with_sentence else "",
             coverage=coverage_of(weighted, lambda stem: hit.row in holding[stem]),
         )
 
-    def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:
-        """A passage's analysed sentences, remembered: popular passages come back often."""
+    def _key_sentence(self, row: int, weighted: WeightedTerms) -> str:
+        """The passage's key sentence. With the build's sentences, terms are compared as
+        word-index columns: the question's stems are looked up once per question, not
+        each sentence's stems once per passage."""
+        if self.sentences is None:
+            return key_sentence(self._sentences(row), weighted)
+        last = self._last_columns
+        if last is None or last[0] is not weighted:
+            vocabulary = self.index.vocabulary
+            columns = [
+                (importance, tuple((vocabulary.get(stem, -1), f) for stem, f in alternatives))
+                for importance, alternatives in weighted
+            ]
+            last = self._last_columns = (weighted, columns)
+        return key_sentence(self._sentences(row), last[1])
+
+    def _sentences(self, row: int) -> AnalysedSentences:
+        """A passage's sentences with their terms (stems, or the build's word-index
+        columns), remembered: popular passages come back often."""
         found = self._sentence_cache.get(row)
         if found is None:
             text = self.corpus.passages[row].text
-            if self.sentences is not None and self.index.terms is not None:
-                found = self.sentences.of(row, text, self.index.terms)
+            if self.sentences is not None:
+                found = self.sentences.columns_of(row, text)
             else:
                 found = analysed_sentences(text, self.analyzer)
             if len(self._sentence_cache) >= SENTENCE_CACHE_SIZE:
@@ -258,20 +278,29 @@ class Engine:
         return found
 
     def _find_distinctive_names(self, sentence: str) -> frozenset[str]:
-        found = set()
-        for name in names_in(sentence):
-            stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
-            if not stems:
-                continue
-            rarest = max(stems, key=self.index.idf_of)
-            column = self.index.vocabulary[rarest]
-            weights = self.index.weights
-            rows = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
-            # Passages are stored article by article, so postings (sorted rows) all
-            # belong to one article exactly when the first and the last do.
-            if rows.size and self._row_document[rows[0]] == self._row_document[rows[-1]]:
-                found.add(name)
-        return frozenset(found)
+        return frozenset(name for name in names_in(sentence) if self._is_distinctive(name))
+
+    def _is_distinctive(self, name: str) -> bool:
+        """Whether a single article uses the name; remembered, as names recur in many
+        sentences ("Paris", "Parler")."""
+        found = self._name_is_distinctive.get(name)
+        if found is None:
+            if len(self._name_is_distinctive) >= SENTENCE_CACHE_SIZE:
+                self._name_is_distinctive.clear()
+            found = self._name_is_distinctive[name] = self._find_is_distinctive(name)
+        return found
+
+    def _find_is_distinctive(self, name: str) -> bool:
+        stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
+        if not stems:
+            return False
+        rarest = max(stems, key=self.index.idf_of)
+        column = self.index.vocabulary[rarest]
+        weights = self.index.weights
+        rows = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
+        # Passages are stored article by article, so postings (sorted rows) all
+        # belong to one article exactly when the first and the last do.
+        return bool(rows.size and self._row_document[rows[0]] == self._row_document[rows[-1]])
 
     def scores(self, query: Query) -> np.ndarray:
         """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""

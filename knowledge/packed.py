@@ -21,11 +21,20 @@ from knowledge.corpus import Corpus, Document, Passage
 from knowledge.errors import IndexLoadError
 
 FORMAT_VERSION = 1
+# Passages and documents remembered once read (a few hundred bytes each).
+REMEMBERED = 20_000
 Item = TypeVar("Item")
 
 
 class _Lazy(Sequence[Item]):
-    """A sequence whose items are made on demand from columns."""
+    """A sequence whose items are made on demand from columns.
+
+    Items read by position are remembered (up to REMEMBERED, then forgotten at once) when
+    `_memo` is a dict: an answer reads the same ten passages and their articles several
+    times, and popular ones come back in later answers. Iterating remembers nothing.
+    """
+
+    _memo: dict[int, Item] | None = None
 
     def __len__(self) -> int:
         raise NotImplementedError
@@ -34,13 +43,21 @@ class _Lazy(Sequence[Item]):
         raise NotImplementedError
 
     def __getitem__(self, index: int | slice) -> Item | list[Item]:  # type: ignore[override]
+        memo = self._memo
+        if memo is not None and type(index) is int and (found := memo.get(index)) is not None:
+            return found
         if isinstance(index, slice):
             return [self._make(i) for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self._make(index)
+        found = self._make(index)
+        if memo is not None:
+            if len(memo) >= REMEMBERED:
+                memo.clear()
+            memo[index] = found
+        return found
 
     def __iter__(self) -> Iterator[Item]:
         return (self._make(i) for i in range(len(self)))
@@ -81,6 +98,7 @@ class PackedDocuments(_Lazy[Document]):
         self, ids: list[str], titles: PackedStrings, texts: PackedStrings, meta: PackedStrings
     ) -> None:
         self.ids = ids
+        self._memo = {}
         self._titles = titles
         self._texts = texts
         self._meta = meta
@@ -114,6 +132,7 @@ class PackedPassages(_Lazy[Passage]):
         section_of: np.ndarray,
     ) -> None:
         self._document_ids = document_ids
+        self._memo = {}
         self.row_document = row_document
         self._positions = positions
         self._texts = texts

@@ -22,7 +22,10 @@ from knowledge.termids import AnalysedCorpus
 
 FORMAT_VERSION = 1
 
-AnalysedSentences = tuple[tuple[str, frozenset[str]], ...]
+# A passage's sentences with their terms: stems (`answer.analysed_sentences`) or columns.
+AnalysedSentences = tuple[tuple[str, frozenset[str]], ...] | tuple[tuple[str, frozenset[int]], ...]
+# A question's weighted terms (`answer.WeightedTerms`) as word-index columns, -1 if unknown.
+WeightedColumns = list[tuple[float, tuple[tuple[int, float], ...]]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,18 @@ class PassageSentences:
                 frozenset([terms[c] for c in columns[offsets[n] - base : offsets[n + 1] - base]]),
             )
             for n, (a, b) in enumerate(bounds)
+        )
+
+    def columns_of(self, row: int, text: str) -> tuple[tuple[str, frozenset[int]], ...]:
+        """Passage `row`'s sentences with their word-index columns (`of` with each
+        column's term): cheaper, for comparing with a question's terms as columns."""
+        start, end = int(self.first[row]), int(self.first[row + 1])
+        offsets = self.offsets[start : end + 1].tolist()
+        base = offsets[0]
+        columns = self.columns[base : offsets[-1]].tolist()
+        return tuple(
+            (text[a:b], frozenset(columns[offsets[n] - base : offsets[n + 1] - base]))
+            for n, (a, b) in enumerate(self.spans[start:end].tolist())
         )
 
     def save(self, path: Path, key: str) -> None:

@@ -25,6 +25,9 @@ CUE_FACTOR = 0.4
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
 FAMILY_PREFIX = 6
 FAMILY_MAX_SUFFIX = 3
+# Stems whose family (and words whose corrections) are remembered; beyond, memory
+# would grow with input.
+MAX_REMEMBERED_FAMILIES = 50_000
 # A question is a sentence or two; past this many content words the rest is ignored, so
 # pasting a whole article costs no more than a long question (spelling correction runs
 # per unknown word).
@@ -71,6 +74,7 @@ class SpellingCorrector:
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
         self._buckets: dict[tuple[str, int], list[str]] = {}
+        self._known: dict[tuple[str, int], list[str]] = {}
         for word in set(vocabulary_words):
             if word.isalpha():
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
@@ -80,7 +84,16 @@ class SpellingCorrector:
         return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
     def correct(self, word: str, limit: int = 3) -> list[str]:
-        """Closest corpus words (fewest edits, then alphabetical), at most `limit`."""
+        """Closest corpus words (fewest edits, then alphabetical), at most `limit`;
+        remembered, as the same unknown words come back."""
+        found = self._known.get((word, limit))
+        if found is None:
+            if len(self._known) >= MAX_REMEMBERED_FAMILIES:
+                self._known.clear()
+            found = self._known[word, limit] = self._correct(word, limit)
+        return list(found)
+
+    def _correct(self, word: str, limit: int) -> list[str]:
         edits = self.max_edits(word)
         if edits == 0 or not word.isalpha():
             return []
@@ -105,11 +118,21 @@ class WordFamilies:
 
     def __init__(self, stems: Iterable[str]) -> None:
         self._sorted = sorted(stems)
+        self._known: dict[str, tuple[str, ...]] = {}
 
-    def relatives(self, stem: str) -> list[str]:
+    def relatives(self, stem: str) -> tuple[str, ...]:
         """Stems that share all but the last few letters with `stem` (at least
         FAMILY_PREFIX - 1) and differ in length by at most FAMILY_MAX_SUFFIX: derivations,
-        not longer words that merely start the same ("franc" is not "francfort")."""
+        not longer words that merely start the same ("franc" is not "francfort").
+        Remembered: question words recur."""
+        found = self._known.get(stem)
+        if found is None:
+            if len(self._known) >= MAX_REMEMBERED_FAMILIES:
+                self._known.clear()
+            found = self._known[stem] = tuple(self._relatives(stem))
+        return found
+
+    def _relatives(self, stem: str) -> list[str]:
         if len(stem) < FAMILY_PREFIX - 1:
             return []
         prefix = stem[: FAMILY_PREFIX - 1]
