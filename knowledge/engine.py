@@ -26,6 +26,7 @@ from knowledge.answer import (
     weigh_terms,
 )
 from knowledge.cache import cached_corpus, cached_index, cached_sentences
+from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
@@ -106,6 +107,7 @@ class Engine:
         self._name_is_distinctive: dict[str, bool] = {}
 
     @classmethod
+    @collection_paused()
     def from_corpus(
         cls,
         path: str | Path,

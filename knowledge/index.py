@@ -115,7 +115,7 @@ class Index:
             self.vocabulary = vocabulary
         else:
             self.terms = list(vocabulary)
-            self.vocabulary = {term: column for column, term in enumerate(self.terms)}
+            self.vocabulary = dict(zip(self.terms, range(len(self.terms)), strict=True))
         self.weights = weights
         self.idf = idf
         self.options = options

@@ -128,20 +128,16 @@ def analyse_corpus(corpus: Corpus, analyzer: Analyzer) -> AnalysedCorpus:
 
     distinct = list(token_ids)
     token_terms = analyzer.terms_of_tokens(distinct)
-    stem_ids: defaultdict[str, int] = defaultdict()
-    stem_ids.default_factory = stem_ids.__len__
+    # Columns in sorted order: a vocabulary that does not depend on reading order.
+    terms = sorted(set(chain.from_iterable(token_terms)))
+    column = dict(zip(terms, range(len(terms)), strict=True))
     term_counts = np.fromiter(map(len, token_terms), dtype=np.int64, count=len(distinct))
     first_term = _offsets(term_counts)
     flat = np.fromiter(
-        map(stem_ids.__getitem__, chain.from_iterable(token_terms)),
+        map(column.__getitem__, chain.from_iterable(token_terms)),
         dtype=np.int32,
         count=int(first_term[-1]),
     )
-    stems = list(stem_ids)
-    order = sorted(range(len(stems)), key=stems.__getitem__)
-    sorted_position = np.empty(len(stems), dtype=np.int32)
-    sorted_position[np.asarray(order, dtype=np.int64)] = np.arange(len(stems), dtype=np.int32)
-    flat = sorted_position[flat]
 
     body_tokens = np.frombuffer(stream, dtype=np.int32)
     ids, terms_before = _spliced(body_tokens, first_term, term_counts, flat)
@@ -154,7 +150,7 @@ def analyse_corpus(corpus: Corpus, analyzer: Analyzer) -> AnalysedCorpus:
     )
     context_offsets = context_terms_before[_offsets(np.frombuffer(context_lengths, np.int64))]
     return AnalysedCorpus(
-        terms=[stems[i] for i in order],
+        terms=terms,
         bodies=TermIds(ids, sentence_offsets[sentence_of]),
         contexts=TermIds(context_ids, context_offsets),
         context_of=np.frombuffer(context_of, dtype=np.int64),
