@@ -71,7 +71,7 @@ def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
         corpus = load_corpus(path)  # says clearly what is wrong with the path
         return corpus, corpus_digest(corpus)
     key = hashlib.sha256(f"{FORMAT_VERSION}:{CORPUS_FORMAT}:{source}".encode()).hexdigest()
-    saved = cache_dir / f"corpus-{key[:20]}.npz"
+    saved = cache_dir / f"corpus-{key[:20]}.arrays"
     if saved.exists():
         try:
             corpus = load_saved_corpus(saved, key)
@@ -132,7 +132,7 @@ def cached_index(
     A corrupt, unreadable or unwritable cache costs a rebuild and a warning, never a crash.
     """
     key = index_key(analyzer, options, digest_of_corpus)
-    path = Path(cache_dir) / f"index-{key[:20]}.npz"
+    path = Path(cache_dir) / f"index-{key[:20]}.arrays"
     if path.exists():
         try:
             return Index.load(path, key, words)
@@ -173,7 +173,7 @@ def cached_sentences(
     `passages`: how many), or builds and saves them; like `cached_index`, a corrupt,
     unreadable or unwritable file costs a rebuild and a warning, never a crash."""
     key = sentences_key(analyzer, digest_of_corpus)
-    path = Path(cache_dir) / f"sentences-{key[:20]}.npz"
+    path = Path(cache_dir) / f"sentences-{key[:20]}.arrays"
     if path.exists():
         try:
             return PassageSentences.load(path, key, width, passages)

@@ -9,7 +9,6 @@ passages, not a million.
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -17,10 +16,12 @@ from typing import TypeVar
 
 import numpy as np
 
+from knowledge.arrayfile import load_arrays, save_arrays
 from knowledge.corpus import Corpus, Document, Passage
 from knowledge.errors import IndexLoadError
 
-FORMAT_VERSION = 1
+# 2: arrayfile, not .npz.
+FORMAT_VERSION = 2
 # Passages and documents remembered once read (a few hundred bytes each).
 REMEMBERED = 20_000
 Item = TypeVar("Item")
@@ -156,7 +157,7 @@ class PackedPassages(_Lazy[Passage]):
 
 
 def save_corpus(corpus: Corpus, path: Path, key: str) -> None:
-    """Writes the corpus as a .npz (no pickle) under `key`; atomic, like the index."""
+    """Writes the corpus under `key` (`arrayfile`, no pickle); atomic, like the index."""
     documents = list(corpus.documents)
     passages = list(corpus.passages)
     sections = list(dict.fromkeys(p.section for p in passages if p.section is not None))
@@ -172,51 +173,47 @@ def save_corpus(corpus: Corpus, path: Path, key: str) -> None:
     ):
         columns[f"{name}_buffer"], columns[f"{name}_offsets"] = PackedStrings.pack(strings)
     header = {"format": FORMAT_VERSION, "key": key, "warnings": list(corpus.warnings)}
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as handle:
-        np.savez(
-            handle,
-            row_document=corpus.row_document.astype(np.int32),
-            positions=np.asarray([p.position for p in passages], dtype=np.int32),
-            section_of=np.asarray(
+    save_arrays(
+        path,
+        header,
+        {
+            "row_document": corpus.row_document.astype(np.int32),
+            "positions": np.asarray([p.position for p in passages], dtype=np.int32),
+            "section_of": np.asarray(
                 [section_number.get(p.section, -1) for p in passages]  # type: ignore[arg-type]
                 if passages
                 else [],
                 dtype=np.int32,
             ),
-            header=np.asarray(json.dumps(header)),
             **columns,
-        )
-    tmp.replace(path)
+        },
+    )
 
 
 def load_saved_corpus(path: Path, key: str) -> Corpus:
     """Reads a saved corpus; IndexLoadError when it is unreadable or saved for another key."""
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            header = json.loads(str(saved["header"]))
-            if header.get("format") != FORMAT_VERSION or header.get("key") != key:
-                raise IndexLoadError(f"{path}: saved corpus is stale (built for other inputs)")
+        header, saved = load_arrays(path)
+        if header.get("format") != FORMAT_VERSION or header.get("key") != key:
+            raise IndexLoadError(f"{path}: saved corpus is stale (built for other inputs)")
 
-            def strings(name: str) -> PackedStrings:
-                return PackedStrings(saved[f"{name}_buffer"], saved[f"{name}_offsets"])
+        def strings(name: str) -> PackedStrings:
+            return PackedStrings(saved[f"{name}_buffer"], saved[f"{name}_offsets"])
 
-            ids = list(strings("ids"))
-            documents = PackedDocuments(
-                ids, strings("titles"), strings("doc_texts"), strings("meta")
-            )
-            passages = PackedPassages(
-                ids,
-                saved["row_document"],
-                saved["positions"],
-                strings("texts"),
-                strings("sections"),
-                saved["section_of"],
-            )
-            warnings = tuple(str(w) for w in header.get("warnings", ()))
+        ids = list(strings("ids"))
+        documents = PackedDocuments(ids, strings("titles"), strings("doc_texts"), strings("meta"))
+        passages = PackedPassages(
+            ids,
+            saved["row_document"],
+            saved["positions"],
+            strings("texts"),
+            strings("sections"),
+            saved["section_of"],
+        )
+        warnings = tuple(str(w) for w in header.get("warnings", ()))
     except IndexLoadError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IndexLoadError(f"{path}: saved corpus is unreadable ({exc})") from None
     row_document, section_of = passages.row_document, passages._section_of
     if not (

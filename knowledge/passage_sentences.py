@@ -9,18 +9,18 @@ slices the passage's text and looks its columns up.
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from knowledge.arrayfile import load_arrays, save_arrays
 from knowledge.errors import IndexLoadError
 from knowledge.termids import AnalysedCorpus
 
-FORMAT_VERSION = 1
+# 2: arrayfile, not .npz.
+FORMAT_VERSION = 2
 
 # A passage's sentences with their terms: stems (`answer.analysed_sentences`) or columns.
 AnalysedSentences = tuple[tuple[str, frozenset[str]], ...] | tuple[tuple[str, frozenset[int]], ...]
@@ -85,36 +85,24 @@ class PassageSentences:
         )
 
     def save(self, path: Path, key: str) -> None:
-        """Writes a .npz (no pickle) under `key`; atomic, like the index."""
+        """Writes the arrays under `key` (`arrayfile`, no pickle); atomic, like the index."""
         meta = {"format": FORMAT_VERSION, "key": key, "width": self.width}
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as handle:
-            np.savez(
-                handle,
-                first=self.first,
-                spans=self.spans,
-                columns=self.columns,
-                offsets=self.offsets,
-                meta=np.asarray(json.dumps(meta)),
-            )
-        tmp.replace(path)
+        arrays = {"first": self.first, "spans": self.spans, "columns": self.columns}
+        save_arrays(path, meta, {**arrays, "offsets": self.offsets})
 
     @classmethod
     def load(cls, path: Path, key: str, width: int, passages: int) -> PassageSentences:
         """Reads saved sentences for a word index of `width` columns over `passages`
         passages; IndexLoadError when unreadable, stale or inconsistent."""
         try:
-            with np.load(path, allow_pickle=False) as saved:
-                meta = json.loads(str(saved["meta"]))
-                if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
-                    raise IndexLoadError(f"{path}: saved sentences are stale (other inputs)")
-                found = cls(
-                    saved["first"], saved["spans"], saved["columns"], saved["offsets"], width
-                )
-                saved_width = meta.get("width")
+            meta, saved = load_arrays(path)
+            if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
+                raise IndexLoadError(f"{path}: saved sentences are stale (other inputs)")
+            found = cls(saved["first"], saved["spans"], saved["columns"], saved["offsets"], width)
+            saved_width = meta.get("width")
         except IndexLoadError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise IndexLoadError(f"{path}: saved sentences are unreadable ({exc})") from None
         if saved_width != width or not found.is_consistent(passages):
             raise IndexLoadError(f"{path}: saved sentences are inconsistent")
