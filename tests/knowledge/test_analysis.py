@@ -71,3 +71,19 @@ def test_stop_words_go_but_fact_words_stay() -> None:
 def test_question_forming_words_are_stop_words() -> None:
     analyze = Analyzer()
     assert analyze("De quoi pouvez-vous parler ?") == analyze("parler")
+
+
+def test_latin1_folding_by_table_matches_the_general_path() -> None:
+    """Most French text is folded by a per-character table; it must give exactly what
+    normalising the whole text gives, whatever characters sit side by side."""
+    import random
+
+    from knowledge.analysis import _WIDE_FOLDS, _fold_characters, _slow_fold
+
+    alphabet = [chr(code) for code in range(256)] + [mark for mark, _ in _WIDE_FOLDS]
+    alphabet += ["\u0301", "\u0308", "ł", "Ÿ", "İ", "ﬁ", "µ", "½"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        assert _fold_characters(text) == _slow_fold(text), repr(text)
+    assert fold("Œuvre… l’Assemblée «Parler» STRAßE") == "oeuvre... l'assemblee parler strasse"
