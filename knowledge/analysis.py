@@ -186,19 +186,15 @@ def tokens_by_text(texts: Sequence[str]) -> list[str]:
     texts (a passage's sentences) folded and matched in one call each, not one per text.
     Folding works character by character and no token crosses a line break, so joining
     the texts with one changes nothing but the number of calls."""
-    if any(SEPARATOR in text for text in texts):
-        return [token for text in texts for token in (*tokens(text), SEPARATOR)]
     joined = SEPARATOR.join(texts) + SEPARATOR if texts else ""
+    if joined.count(SEPARATOR) != len(texts):
+        return [token for text in texts for token in (*tokens(text), SEPARATOR)]
     return _TOKEN_OR_SEPARATOR.findall(_fold_characters(joined))
 
 
-def split_compounds(tokens: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Tokens that are one plain word, and those with an apostrophe or a hyphen."""
-    compounds = [token for token in tokens if "'" in token or "-" in token]
-    if not compounds:
-        return list(tokens), []
-    known = set(compounds)
-    return [token for token in tokens if token not in known], compounds
+def compounds_of(tokens: Iterable[str]) -> list[str]:
+    """The tokens with an apostrophe or a hyphen, in order."""
+    return [token for token in tokens if "'" in token or "-" in token]
 
 
 def _is_compound(token: str) -> bool:
@@ -219,12 +215,48 @@ _TOKEN = re.compile(r"[a-z0-9]++(?:['-][a-z0-9]++)*+'?")
 # What `tokens_by_text` puts after each text's tokens; never part of a token.
 SEPARATOR = "\n"
 _TOKEN_OR_SEPARATOR = re.compile(f"{_TOKEN.pattern}|{SEPARATOR}")
+_WORD_OR_SEPARATOR = re.compile(f"{_WORD.pattern}|{SEPARATOR}")
 
 
-@lru_cache(maxsize=65536)
 def _split_token(token: str) -> tuple[str, ...]:
+    found = _SPLIT.get(token)
+    if found is None:
+        found = _remember(token, _words_of_parts(_WORD.findall(_CLITICS.sub(" ", token))))
+    return found
+
+
+def _remember(token: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    if len(_SPLIT) >= MAX_REMEMBERED_COMPOUNDS:
+        _SPLIT.clear()
+    _SPLIT[token] = words
+    return words
+
+
+# Compound token -> its words (`_split_token`), shared with `words_of_tokens`; past the
+# bound it starts again (a forgotten compound is only split again).
+MAX_REMEMBERED_COMPOUNDS = 65_536
+_SPLIT: dict[str, tuple[str, ...]] = {}
+
+
+def words_of_tokens(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    """`words_of_token` of each token, the compounds' clitic rules applied in one regex
+    pass over all of them (a corpus has thousands of distinct compounds)."""
+    new = [token for token in tokens if _is_compound(token) and token not in _SPLIT]
+    if new and not any(SEPARATOR in token for token in new):
+        pieces = _WORD_OR_SEPARATOR.findall(_CLITICS.sub(" ", SEPARATOR.join(new) + SEPARATOR))
+        start = 0
+        for compound in new:
+            end = pieces.index(SEPARATOR, start)
+            _remember(compound, _words_of_parts(pieces[start:end]))
+            start = end + 1
+    return [words_of_token(token) for token in tokens]
+
+
+def _words_of_parts(words: list[str]) -> tuple[str, ...]:
+    """Words as `_WORD` finds them, a hyphenated one giving its parts and the joined
+    compound ("plate-forme" -> "plate", "forme", "plateforme")."""
     out: list[str] = []
-    for word in _WORD.findall(_CLITICS.sub(" ", token)):
+    for word in words:
         if "-" in word:
             parts = [p for p in word.split("-") if p]
             out.extend(parts)
@@ -310,10 +342,13 @@ class Analyzer:
     def terms_of_tokens(self, tokens: Sequence[str]) -> list[tuple[str, ...]]:
         """`terms_of_token` of each token (a corpus's distinct tokens), with all their
         words stemmed in one call: per-word calls cost twice the stemming itself."""
-        plain, compounds = split_compounds(tokens)
-        stops = self._stops
-        content = [w for w in plain if w not in stops and (len(w) > 1 or w.isdigit())]
-        parts = {token: self.content_of(words_of_token(token)) for token in compounds}
+        compounds = compounds_of(tokens)
+        skip = self._stops.union(compounds)
+        content = [w for w in tokens if w not in skip and (len(w) > 1 or w.isdigit())]
+        parts = {
+            token: self.content_of(words)
+            for token, words in zip(compounds, words_of_tokens(compounds), strict=True)
+        }
         more = list(dict.fromkeys(chain.from_iterable(parts.values())))
         stem_of = dict(zip(more, self._stemmer.stemWords(more), strict=True))
         found: dict[str, tuple[str, ...]] = dict.fromkeys(tokens, ())

@@ -21,7 +21,7 @@ from scipy import sparse
 from knowledge.analysis import (
     SEPARATOR,
     Analyzer,
-    split_compounds,
+    compounds_of,
     tokens,
     tokens_by_text,
     words_of_token,
@@ -176,9 +176,13 @@ def _spliced(
 def _surface(distinct_tokens: list[str]) -> list[str]:
     """Every written word met, plain words first, then compounds' parts: what spelling
     correction may correct to. Order does not matter to it; repeats are dropped."""
-    plain, compounds = split_compounds(distinct_tokens)
-    words = chain(plain, chain.from_iterable(map(words_of_token, compounds)))
-    return [word for word in dict.fromkeys(words) if word != SEPARATOR]
+    compounds = compounds_of(distinct_tokens)
+    words = dict.fromkeys(distinct_tokens)
+    for compound in compounds:
+        del words[compound]
+    words.pop(SEPARATOR, None)
+    words.update(dict.fromkeys(chain.from_iterable(map(words_of_token, compounds))))
+    return list(words)
 
 
 def streams_of(token_lists: Iterable[list[str]], vocabulary: dict[str, int]) -> TermIds:

@@ -87,3 +87,15 @@ def test_latin1_folding_by_table_matches_the_general_path() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
         assert _fold_characters(text) == _slow_fold(text), repr(text)
     assert fold("Œuvre… l’Assemblée «Parler» STRAßE") == "oeuvre... l'assemblee parler strasse"
+
+
+def test_compounds_split_together_give_each_ones_words() -> None:
+    from knowledge.analysis import _SPLIT, words_of_token, words_of_tokens
+
+    tokens = ["l'assemblee", "plate-forme", "a-t-il", "d'", "parler", "qu'est-ce", "jusqu'au"]
+    _SPLIT.clear()  # split together, not found among remembered ones
+    together = words_of_tokens(tokens)
+    _SPLIT.clear()
+    expected = [words_of_token(token) for token in tokens]
+    assert together == expected
+    assert expected[3] == ()
