@@ -125,7 +125,10 @@ class Engine:
             corpus, digest = cached_corpus(Path(path), Path(cache_dir))
         glossary = load_glossary(glossary_path)
         analyzer = Analyzer()
-        analysed = _LazyAnalysis(corpus, analyzer)
+        # Sentences are worked out with an index that will be saved: a start from the
+        # saved data then answers without analysing any passage. An engine built for
+        # one run (no cache) analyses a passage's sentences when it is first shown.
+        analysed = _LazyAnalysis(corpus, analyzer, with_sentences=cache_dir is not None)
         # Phrases count mostly in the passage's own text: a heading shared by several
         # passages would otherwise lift them all for one matching phrase.
         pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
@@ -353,13 +356,14 @@ class _LazyAnalysis:
     """Analyses every passage once, on first need, for both the word and pair indexes
     (a saved index needs none of it)."""
 
-    def __init__(self, corpus: Corpus, analyzer: Analyzer) -> None:
+    def __init__(self, corpus: Corpus, analyzer: Analyzer, with_sentences: bool) -> None:
         self._corpus = corpus
         self._analyzer = analyzer
+        self._with_sentences = with_sentences
 
     @cached_property
     def _analysed(self) -> AnalysedCorpus:
-        return analyse_corpus(self._corpus, self._analyzer)
+        return analyse_corpus(self._corpus, self._analyzer, self._with_sentences)
 
     def words_index(self, options: IndexOptions) -> Index:
         analysed = self._analysed
@@ -398,11 +402,11 @@ def _load_or_build_sentences(
     corpus: Corpus,
     cache_dir: str | Path | None,
     digest: str,
-) -> PassageSentences:
-    """The passages' sentences: from the analysis the index was built from, or saved
-    next to the index (then a loaded index needs no analysis at all)."""
+) -> PassageSentences | None:
+    """The passages' sentences, saved next to the index (a loaded index then needs no
+    analysis at all), or built with it to be saved; None without a cache."""
     if cache_dir is None:
-        return analysed.sentences(index.terms)
+        return None
     return cached_sentences(
         analyzer,
         Path(cache_dir),

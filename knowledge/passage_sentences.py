@@ -43,6 +43,8 @@ class PassageSentences:
 
     @classmethod
     def from_analysis(cls, analysed: AnalysedCorpus) -> PassageSentences:
+        if analysed.sentences is None:
+            raise ValueError("the corpus was analysed without its sentences")
         return cls(
             analysed.sentence_of,
             analysed.spans,

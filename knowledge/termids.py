@@ -81,7 +81,8 @@ class AnalysedCorpus:
     is analysed once. `sentences` holds every passage's sentences: passage i's are
     numbers `sentence_of[i]` to `sentence_of[i + 1]`, each a span of its text
     (`spans[j]`: start, end) whose term ids are `sentences`' stream j. A passage's
-    body is its sentences' terms end to end, so both share one id array.
+    body is its sentences' terms end to end, so both share one id array. None when
+    the analysis was made without sentences.
     """
 
     terms: list[str]
@@ -89,17 +90,20 @@ class AnalysedCorpus:
     contexts: TermIds
     context_of: np.ndarray
     surface: list[str]
-    sentences: TermIds
+    sentences: TermIds | None
     sentence_of: np.ndarray
     spans: np.ndarray
 
 
-def analyse_corpus(corpus: Corpus, analyzer: Analyzer) -> AnalysedCorpus:
-    """Every passage cut into sentences and analysed in one pass over the corpus.
+def analyse_corpus(
+    corpus: Corpus, analyzer: Analyzer, with_sentences: bool = True
+) -> AnalysedCorpus:
+    """Every passage (cut into sentences when `with_sentences`) analysed in one pass.
 
     Tokens become ids as they are read (a C-level dictionary hit each); only distinct
     tokens are analysed, their words stemmed in one batch; the rest is numpy on the id
     arrays: each token's terms spliced in, sentence and passage boundaries counted.
+    Without sentences, each passage counts as one sentence and `sentences` is None.
     """
     token_ids: defaultdict[str, int] = defaultdict()
     token_ids.default_factory = token_ids.__len__  # a new token gets the next id
@@ -113,10 +117,15 @@ def analyse_corpus(corpus: Corpus, analyzer: Analyzer) -> AnalysedCorpus:
     context_of = array("q")
     for passage in corpus.passages:
         text = passage.text
-        bounds = sentence_spans(text) or [(0, len(text))]
-        stream.extend(map(lookup, tokens_by_text([text[a:b] for a, b in bounds])))
-        spans.extend(chain.from_iterable(bounds))
-        sentence_counts.append(len(bounds))
+        if with_sentences:
+            bounds = sentence_spans(text) or [(0, len(text))]
+            stream.extend(map(lookup, tokens_by_text([text[a:b] for a, b in bounds])))
+            spans.extend(chain.from_iterable(bounds))
+            sentence_counts.append(len(bounds))
+        else:
+            stream.extend(map(lookup, tokens(text)))
+            stream.append(separator)
+            sentence_counts.append(1)
         context = f"{titles[passage.doc_id]}\n{passage.section or ''}"
         context_of.append(position.setdefault(context, len(position)))
     context_stream = array("i")
@@ -155,7 +164,7 @@ def analyse_corpus(corpus: Corpus, analyzer: Analyzer) -> AnalysedCorpus:
         contexts=TermIds(context_ids, context_offsets),
         context_of=np.frombuffer(context_of, dtype=np.int64),
         surface=_surface(distinct),
-        sentences=TermIds(ids, sentence_offsets),
+        sentences=TermIds(ids, sentence_offsets) if with_sentences else None,
         sentence_of=sentence_of,
         spans=np.frombuffer(spans, dtype=np.int32).reshape(-1, 2),
     )

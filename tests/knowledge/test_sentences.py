@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from knowledge.analysis import Analyzer, tokens, tokens_by_text
 from knowledge.answer import analysed_sentences
 from knowledge.engine import Engine
 from knowledge.sentences import sentence_spans, split_sentences
+from knowledge.termids import analyse_corpus
+from tests.conftest import SEEDS
 
 
 @pytest.mark.parametrize(
@@ -40,17 +43,36 @@ def test_batched_token_terms_follow_the_one_token_rule(engine: Engine) -> None:
     ]
 
 
-def test_saved_sentences_are_what_analysing_the_passage_gives(engine: Engine) -> None:
-    assert engine.sentences is not None
-    assert engine.index.terms is not None
-    for row, passage in enumerate(engine.corpus.passages):
-        from_build = engine.sentences.of(row, passage.text, engine.index.terms)
-        assert from_build == analysed_sentences(passage.text, engine.analyzer)
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """An engine started from saved data: the one that reads the build's sentences."""
+    cache = tmp_path_factory.mktemp("cache")
+    Engine.from_corpus(SEEDS, cache_dir=cache)
+    return Engine.from_corpus(SEEDS, cache_dir=cache)
 
 
-def test_key_sentences_are_the_same_without_saved_sentences(engine: Engine) -> None:
-    without = Engine(engine.corpus, engine.index, engine.glossary, engine.options,
-                     engine.analyzer, engine.pairs)  # fmt: skip
+def test_saved_sentences_are_what_analysing_the_passage_gives(saved: Engine) -> None:
+    assert saved.sentences is not None
+    assert saved.index.terms is not None
+    for row, passage in enumerate(saved.corpus.passages):
+        from_build = saved.sentences.of(row, passage.text, saved.index.terms)
+        assert from_build == analysed_sentences(passage.text, saved.analyzer)
+
+
+def test_answers_are_the_same_with_or_without_saved_sentences(
+    saved: Engine, engine: Engine
+) -> None:
+    assert engine.sentences is None  # built for one run: sentences analysed when shown
     for question in ("Chez quel hébergeur Parler est-il revenu en ligne ?",
-                     "Pourquoi AWS a-t-il suspendu Parler ?", "Who founded Parler?"):  # fmt: skip
-        assert engine.ask(question) == without.ask(question)
+                     "Pourquoi AWS a-t-il suspendu Parler ?", "Who founded Parler?",
+                     "Qui héberge Parler après Amazon ?"):  # fmt: skip
+        assert saved.ask(question) == engine.ask(question)
+
+
+def test_passages_read_the_same_with_or_without_their_sentences(engine: Engine) -> None:
+    with_sentences = analyse_corpus(engine.corpus, Analyzer())
+    without = analyse_corpus(engine.corpus, Analyzer(), with_sentences=False)
+    assert without.sentences is None
+    assert with_sentences.terms == without.terms
+    assert np.array_equal(with_sentences.bodies.ids, without.bodies.ids)
+    assert np.array_equal(with_sentences.bodies.offsets, without.bodies.offsets)
