@@ -124,18 +124,21 @@ def key_sentence(
     Terms are stems, or word-index columns on both sides (`Engine._key_sentence`)."""
     if len(sentences) == 1:
         return sentences[0][0]
+    asked = {term for _, alternatives in weighted for term, _ in alternatives}
     best_sentence, best_key = sentences[0][0], (-1.0, 0)
     for sentence, terms in sentences:
-        # coverage_of, inlined: this runs for every sentence of every passage shown.
-        total = matched = 0.0
-        for importance, alternatives in weighted:
-            total += importance
-            best = 0.0
-            for term, factor in alternatives:
-                if factor > best and term in terms:
-                    best = factor
-            matched += importance * best
-        score = matched / total if total else 0.0
+        score = 0.0
+        if not terms.isdisjoint(asked):
+            # coverage_of, inlined: this runs for every sentence of every passage shown.
+            total = matched = 0.0
+            for importance, alternatives in weighted:
+                total += importance
+                best = 0.0
+                for term, factor in alternatives:
+                    if factor > best and term in terms:
+                        best = factor
+                matched += importance * best
+            score = matched / total if total else 0.0
         key = (round(score, 6), -len(sentence))
         if key > best_key:
             best_sentence, best_key = sentence, key
@@ -145,22 +148,20 @@ def key_sentence(
 def names_in(sentence: str) -> set[str]:
     """Capitalised words in a sentence, minus capitalised stop words ("Le", "Dans"): the
     entities a sentence asserts something about."""
-    stops = stop_words()
-    found = set()
-    for match in _NAME.finditer(sentence):
-        name = match.group()
-        first, _, rest = name.partition(" ")
-        if _folded(first) in stops:
-            name = rest
-        if name and _folded(name) not in stops:
-            found.add(name)
-    return found
+    return {name for match in _NAME.findall(sentence) if (name := _name_of(match))}
 
 
 @lru_cache(maxsize=65536)
-def _folded(name: str) -> str:
-    """`fold`, remembered: the same names recur in sentence after sentence."""
-    return fold(name)
+def _name_of(match: str) -> str:
+    """The name a run of capitalised words stands for: without a leading stop word
+    ("Le Monde" -> "Monde"), or "" when only stop words are left. Remembered: the same
+    names recur in sentence after sentence."""
+    stops = stop_words()
+    name = match
+    first, _, rest = name.partition(" ")
+    if fold(first) in stops:
+        name = rest
+    return name if name and fold(name) not in stops else ""
 
 
 def split_related(

@@ -296,16 +296,26 @@ class Engine:
         return found
 
     def _find_is_distinctive(self, name: str) -> bool:
-        stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
-        if not stems:
+        vocabulary, idf = self.index.vocabulary, self.index.idf
+        columns = [c for s in self.analyzer(name) if (c := vocabulary.get(s)) is not None]
+        if not columns:
             return False
-        rarest = max(stems, key=self.index.idf_of)
-        column = self.index.vocabulary[rarest]
+        # The first of the rarest, as max(stems, key=idf_of) would pick.
+        return bool(self._single_article[max(columns, key=idf.__getitem__)])
+
+    @cached_property
+    def _single_article(self) -> np.ndarray:
+        """Per word-index column, whether all its passages belong to one article.
+        Passages are stored article by article, so postings (sorted rows) all belong
+        to one article exactly when the first and the last do."""
         weights = self.index.weights
-        rows = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
-        # Passages are stored article by article, so postings (sorted rows) all
-        # belong to one article exactly when the first and the last do.
-        return bool(rows.size and self._row_document[rows[0]] == self._row_document[rows[-1]])
+        starts, ends = weights.indptr[:-1], weights.indptr[1:]
+        found = np.zeros(starts.size, dtype=bool)
+        held = ends > starts
+        first = self._row_document[weights.indices[starts[held]]]
+        last = self._row_document[weights.indices[ends[held] - 1]]
+        found[held] = first == last
+        return found
 
     def scores(self, query: Query) -> np.ndarray:
         """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""
