@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TypeVar
 
 from knowledge.analysis import fold, stop_words
 from knowledge.corpus import Document, Passage
@@ -70,6 +72,7 @@ def term_importance(term: QueryTerm, idf_of: Callable[[str], float]) -> float:
 
 
 WeightedTerms = list[tuple[float, tuple[tuple[str, float], ...]]]
+Term = TypeVar("Term", str, int)
 
 
 def weigh_terms(query: Query, idf_of: Callable[[str], float]) -> WeightedTerms:
@@ -89,7 +92,9 @@ def word_share(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> floa
     return coverage_of([(1.0, alternatives) for _, alternatives in weighted], has_term)
 
 
-def coverage_of(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> float:
+def coverage_of(
+    weighted: Sequence[tuple[float, Sequence[tuple[Term, float]]]], has_term: Callable[[Term], bool]
+) -> float:
     """Share of the question's idf mass a text holds: what picks the key sentence."""
     total = matched = 0.0
     for importance, alternatives in weighted:
@@ -109,11 +114,29 @@ def analysed_sentences(
     return tuple((s, frozenset(analyze(s))) for s in split_sentences(text) or [text])
 
 
-def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: WeightedTerms) -> str:
-    """The sentence holding most of the question's idf mass; the shorter one on a tie."""
+def key_sentence(
+    sentences: Sequence[tuple[str, frozenset[Term]]],
+    weighted: Sequence[tuple[float, Sequence[tuple[Term, float]]]],
+) -> str:
+    """The sentence holding most of the question's idf mass; the shorter one on a tie.
+    Terms are stems, or word-index columns on both sides (`Engine._key_sentence`)."""
+    if len(sentences) == 1:
+        return sentences[0][0]
+    asked = {term for _, alternatives in weighted for term, _ in alternatives}
     best_sentence, best_key = sentences[0][0], (-1.0, 0)
-    for sentence, stems in sentences:
-        score = coverage_of(weighted, stems.__contains__)
+    for sentence, terms in sentences:
+        score = 0.0
+        if not terms.isdisjoint(asked):
+            # coverage_of, inlined: this runs for every sentence of every passage shown.
+            total = matched = 0.0
+            for importance, alternatives in weighted:
+                total += importance
+                best = 0.0
+                for term, factor in alternatives:
+                    if factor > best and term in terms:
+                        best = factor
+                matched += importance * best
+            score = matched / total if total else 0.0
         key = (round(score, 6), -len(sentence))
         if key > best_key:
             best_sentence, best_key = sentence, key
@@ -123,16 +146,20 @@ def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: Weig
 def names_in(sentence: str) -> set[str]:
     """Capitalised words in a sentence, minus capitalised stop words ("Le", "Dans"): the
     entities a sentence asserts something about."""
+    return {name for match in _NAME.findall(sentence) if (name := _name_of(match))}
+
+
+@lru_cache(maxsize=65536)
+def _name_of(match: str) -> str:
+    """The name a run of capitalised words stands for: without a leading stop word
+    ("Le Monde" -> "Monde"), or "" when only stop words are left. Remembered: the same
+    names recur in sentence after sentence."""
     stops = stop_words()
-    found = set()
-    for match in _NAME.finditer(sentence):
-        name = match.group()
-        first, _, rest = name.partition(" ")
-        if fold(first) in stops:
-            name = rest
-        if name and fold(name) not in stops:
-            found.add(name)
-    return found
+    name = match
+    first, _, rest = name.partition(" ")
+    if fold(first) in stops:
+        name = rest
+    return name if name and fold(name) not in stops else ""
 
 
 def split_related(

@@ -18,6 +18,8 @@ from knowledge.errors import IndexLoadError
 from knowledge.index import FORMAT_VERSION, Index, IndexOptions
 from knowledge.packed import FORMAT_VERSION as CORPUS_FORMAT
 from knowledge.packed import load_saved_corpus, save_corpus
+from knowledge.passage_sentences import FORMAT_VERSION as SENTENCES_FORMAT
+from knowledge.passage_sentences import PassageSentences
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
         corpus = load_corpus(path)  # says clearly what is wrong with the path
         return corpus, corpus_digest(corpus)
     key = hashlib.sha256(f"{FORMAT_VERSION}:{CORPUS_FORMAT}:{source}".encode()).hexdigest()
-    saved = cache_dir / f"corpus-{key[:20]}.npz"
+    saved = cache_dir / f"corpus-{key[:20]}.arrays"
     if saved.exists():
         try:
             corpus = load_saved_corpus(saved, key)
@@ -130,7 +132,7 @@ def cached_index(
     A corrupt, unreadable or unwritable cache costs a rebuild and a warning, never a crash.
     """
     key = index_key(analyzer, options, digest_of_corpus)
-    path = Path(cache_dir) / f"index-{key[:20]}.npz"
+    path = Path(cache_dir) / f"index-{key[:20]}.arrays"
     if path.exists():
         try:
             return Index.load(path, key, words)
@@ -143,3 +145,44 @@ def cached_index(
     except OSError as exc:
         log.warning("could not save the index to %s: %s", path, exc)
     return index
+
+
+def sentences_key(analyzer: Analyzer, digest_of_corpus: str) -> str:
+    """SHA-256 of what a passage's sentences and their terms depend on: the corpus, the
+    analyzer and its code, and the version of both file formats."""
+    header = {
+        "version": ENGINE_VERSION,
+        "analysis": _analysis_fingerprint(),
+        "format": FORMAT_VERSION,
+        "sentences": SENTENCES_FORMAT,
+        "analyzer": analyzer.name,
+        "corpus": digest_of_corpus,
+    }
+    return hashlib.sha256(json.dumps(header, sort_keys=True).encode()).hexdigest()
+
+
+def cached_sentences(
+    analyzer: Analyzer,
+    cache_dir: Path,
+    build: Callable[[], PassageSentences],
+    digest_of_corpus: str,
+    width: int,
+    passages: int,
+) -> PassageSentences:
+    """Loads the saved sentences for these inputs (`width`: the word index's columns,
+    `passages`: how many), or builds and saves them; like `cached_index`, a corrupt,
+    unreadable or unwritable file costs a rebuild and a warning, never a crash."""
+    key = sentences_key(analyzer, digest_of_corpus)
+    path = Path(cache_dir) / f"sentences-{key[:20]}.arrays"
+    if path.exists():
+        try:
+            return PassageSentences.load(path, key, width, passages)
+        except IndexLoadError as exc:
+            log.warning("rebuilding the sentences: %s", exc)
+    sentences = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sentences.save(path, key)
+    except OSError as exc:
+        log.warning("could not save the sentences to %s: %s", path, exc)
+    return sentences

@@ -25,11 +25,13 @@ from knowledge.answer import (
     weigh_terms,
     word_share,
 )
-from knowledge.cache import cached_corpus, cached_index
+from knowledge.cache import cached_corpus, cached_index, cached_sentences
+from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
+from knowledge.passage_sentences import AnalysedSentences, PassageSentences, WeightedColumns
 from knowledge.query import Query, QueryParser
 from knowledge.sentences import split_sentences
 from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
@@ -102,10 +104,14 @@ class Engine:
         options: EngineOptions | None = None,
         analyzer: Analyzer | None = None,
         pairs: Index | None = None,
+        sentences: PassageSentences | None = None,
     ) -> None:
         self.corpus = corpus
         self.index = index
         self.pairs = pairs
+        # Each passage's sentences and terms, from the build; without them (an index
+        # built elsewhere), sentences are analysed when a passage is first shown.
+        self.sentences = sentences
         self.glossary = glossary
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
@@ -113,10 +119,14 @@ class Engine:
             self.analyzer, index.vocabulary, glossary, index.surface or _surface_words(corpus)
         )
         self._row_document = corpus.row_document
-        self._sentence_cache: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._sentence_cache: dict[int, AnalysedSentences] = {}
+        # The last question's terms as columns (`_key_sentence`), for its few passages.
+        self._last_columns: tuple[WeightedTerms, WeightedColumns] | None = None
         self._names_cache: dict[str, frozenset[str]] = {}
+        self._name_is_distinctive: dict[str, bool] = {}
 
     @classmethod
+    @collection_paused()
     def from_corpus(
         cls,
         path: str | Path,
@@ -134,7 +144,10 @@ class Engine:
             corpus, digest = cached_corpus(Path(path), Path(cache_dir))
         glossary = load_glossary(glossary_path)
         analyzer = Analyzer()
-        analysed = _LazyAnalysis(corpus, analyzer)
+        # Sentences are worked out with an index that will be saved: a start from the
+        # saved data then answers without analysing any passage. An engine built for
+        # one run (no cache) analyses a passage's sentences when it is first shown.
+        analysed = _LazyAnalysis(corpus, analyzer, with_sentences=cache_dir is not None)
         # Phrases count mostly in the passage's own text: a heading shared by several
         # passages would otherwise lift them all for one matching phrase.
         pair_options = replace(options.index, context_weight=PAIR_CONTEXT_WEIGHT)
@@ -158,7 +171,8 @@ class Engine:
                 lambda: analysed.pairs_index(pair_options, index.vocabulary),
                 index.vocabulary,
             )
-        return cls(corpus, index, glossary, options, analyzer, pairs)
+        sentences = _load_or_build_sentences(analyzer, analysed, index, corpus, cache_dir, digest)
+        return cls(corpus, index, glossary, options, analyzer, pairs, sentences)
 
     @property
     def documents(self) -> Sequence[Document]:
@@ -210,7 +224,7 @@ class Engine:
             if ranked.sentence:
                 return ranked
             row = row_of[ranked.passage.id]
-            return replace(ranked, sentence=key_sentence(self._sentences(row), weighted))
+            return replace(ranked, sentence=self._key_sentence(row, weighted))
 
         corroborating, conflicting = split_related(
             best,
@@ -257,7 +271,9 @@ class Engine:
         strong = [h for h in hits if h.score >= floor]
         if len(strong) < 2:
             return hits
-        asked = {stem for group in query.groups for stem, _ in group}
+        stems = {stem for group in query.groups for stem, _ in group}
+        vocabulary = self.index.vocabulary
+        asked = stems | {vocabulary[stem] for stem in stems if stem in vocabulary}
         vectors = [self._content_weights(h.row, asked) for h in strong]
         norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vectors]
         documents = [self._row_document[h.row] for h in strong]
@@ -275,9 +291,12 @@ class Engine:
         rescored = [Hit(h.row, boosted.get(h.row, h.score)) for h in hits]
         return sorted(rescored, key=lambda h: (-h.score, h.row))
 
-    def _content_weights(self, row: int, asked: set[str]) -> dict[str, float]:
-        stems = set().union(*(stems for _, stems in self._sentences(row))) - asked
-        return {stem: self.index.idf_of(stem) for stem in stems}
+    def _content_weights(self, row: int, asked: set[str | int]) -> dict[str | int, float]:
+        """The passage's terms (stems, or word-index columns when the build's sentences
+        are at hand) but the question's, with their idf."""
+        terms = set().union(*(terms for _, terms in self._sentences(row))) - asked
+        idf, idf_of = self.index.idf, self.index.idf_of
+        return {t: float(idf[t]) if isinstance(t, int) else idf_of(t) for t in terms}
 
     def _holding(self, weighted: WeightedTerms, hits: list[Hit]) -> dict[str, frozenset[int]]:
         """For each question stem, which candidate passages hold it (with their context)."""
@@ -297,15 +316,36 @@ class Engine:
             passage=passage,
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
-            sentence=key_sentence(self._sentences(hit.row), weighted) if with_sentence else "",
+            sentence=self._key_sentence(hit.row, weighted) if with_sentence else "",
             coverage=word_share(weighted, lambda stem: hit.row in holding[stem]),
         )
 
-    def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:
-        """A passage's analysed sentences, remembered: popular passages come back often."""
+    def _key_sentence(self, row: int, weighted: WeightedTerms) -> str:
+        """The passage's key sentence. With the build's sentences, terms are compared as
+        word-index columns: the question's stems are looked up once per question, not
+        each sentence's stems once per passage."""
+        if self.sentences is None:
+            return key_sentence(self._sentences(row), weighted)
+        last = self._last_columns
+        if last is None or last[0] is not weighted:
+            vocabulary = self.index.vocabulary
+            columns = [
+                (importance, tuple((vocabulary.get(stem, -1), f) for stem, f in alternatives))
+                for importance, alternatives in weighted
+            ]
+            last = self._last_columns = (weighted, columns)
+        return key_sentence(self._sentences(row), last[1])
+
+    def _sentences(self, row: int) -> AnalysedSentences:
+        """A passage's sentences with their terms (stems, or the build's word-index
+        columns), remembered: popular passages come back often."""
         found = self._sentence_cache.get(row)
         if found is None:
-            found = analysed_sentences(self.corpus.passages[row].text, self.analyzer)
+            text = self.corpus.passages[row].text
+            if self.sentences is not None:
+                found = self.sentences.columns_of(row, text)
+            else:
+                found = analysed_sentences(text, self.analyzer)
             if len(self._sentence_cache) >= SENTENCE_CACHE_SIZE:
                 self._sentence_cache.clear()
             self._sentence_cache[row] = found
@@ -324,20 +364,39 @@ class Engine:
         return found
 
     def _find_distinctive_names(self, sentence: str) -> frozenset[str]:
-        found = set()
-        for name in names_in(sentence):
-            stems = [s for s in self.analyzer(name) if s in self.index.vocabulary]
-            if not stems:
-                continue
-            rarest = max(stems, key=self.index.idf_of)
-            column = self.index.vocabulary[rarest]
-            weights = self.index.weights
-            rows = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
-            # Passages are stored article by article, so postings (sorted rows) all
-            # belong to one article exactly when the first and the last do.
-            if rows.size and self._row_document[rows[0]] == self._row_document[rows[-1]]:
-                found.add(name)
-        return frozenset(found)
+        return frozenset(name for name in names_in(sentence) if self._is_distinctive(name))
+
+    def _is_distinctive(self, name: str) -> bool:
+        """Whether a single article uses the name; remembered, as names recur in many
+        sentences ("Paris", "Parler")."""
+        found = self._name_is_distinctive.get(name)
+        if found is None:
+            if len(self._name_is_distinctive) >= SENTENCE_CACHE_SIZE:
+                self._name_is_distinctive.clear()
+            found = self._name_is_distinctive[name] = self._find_is_distinctive(name)
+        return found
+
+    def _find_is_distinctive(self, name: str) -> bool:
+        vocabulary, idf = self.index.vocabulary, self.index.idf
+        columns = [c for s in self.analyzer(name) if (c := vocabulary.get(s)) is not None]
+        if not columns:
+            return False
+        # The first of the rarest, as max(stems, key=idf_of) would pick.
+        return bool(self._single_article[max(columns, key=idf.__getitem__)])
+
+    @cached_property
+    def _single_article(self) -> np.ndarray:
+        """Per word-index column, whether all its passages belong to one article.
+        Passages are stored article by article, so postings (sorted rows) all belong
+        to one article exactly when the first and the last do."""
+        weights = self.index.weights
+        starts, ends = weights.indptr[:-1], weights.indptr[1:]
+        found = np.zeros(starts.size, dtype=bool)
+        held = ends > starts
+        first = self._row_document[weights.indices[starts[held]]]
+        last = self._row_document[weights.indices[ends[held] - 1]]
+        found[held] = first == last
+        return found
 
     def scores(self, query: Query) -> np.ndarray:
         """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""
@@ -388,13 +447,14 @@ class _LazyAnalysis:
     """Analyses every passage once, on first need, for both the word and pair indexes
     (a saved index needs none of it)."""
 
-    def __init__(self, corpus: Corpus, analyzer: Analyzer) -> None:
+    def __init__(self, corpus: Corpus, analyzer: Analyzer, with_sentences: bool) -> None:
         self._corpus = corpus
         self._analyzer = analyzer
+        self._with_sentences = with_sentences
 
     @cached_property
     def _analysed(self) -> AnalysedCorpus:
-        return analyse_corpus(self._corpus, self._analyzer)
+        return analyse_corpus(self._corpus, self._analyzer, self._with_sentences)
 
     def words_index(self, options: IndexOptions) -> Index:
         analysed = self._analysed
@@ -406,6 +466,13 @@ class _LazyAnalysis:
             options,
             analysed.surface,
         )
+
+    def sentences(self, terms: Sequence[str] | None) -> PassageSentences:
+        """Sentence columns are the word index's, so `terms` must be its terms."""
+        analysed = self._analysed
+        if terms is None or list(terms) != analysed.terms:
+            raise ValueError("the word index was built from another analysis")
+        return PassageSentences.from_analysis(analysed)
 
     def pairs_index(self, options: IndexOptions, words: Mapping[str, int]) -> Index:
         """Pairs are coded with the word index's columns, so `words` must be its
@@ -426,6 +493,28 @@ def _defining_sentence_first(ranked: RankedPassage, subject: str) -> RankedPassa
         if defines(sentence, subject):
             return replace(ranked, sentence=sentence)
     return ranked
+
+
+def _load_or_build_sentences(
+    analyzer: Analyzer,
+    analysed: _LazyAnalysis,
+    index: Index,
+    corpus: Corpus,
+    cache_dir: str | Path | None,
+    digest: str,
+) -> PassageSentences | None:
+    """The passages' sentences, saved next to the index (a loaded index then needs no
+    analysis at all), or built with it to be saved; None without a cache."""
+    if cache_dir is None:
+        return None
+    return cached_sentences(
+        analyzer,
+        Path(cache_dir),
+        lambda: analysed.sentences(index.terms),
+        digest,
+        len(index.vocabulary),
+        len(corpus.passages),
+    )
 
 
 def _surface_words(corpus: Corpus) -> set[str]:

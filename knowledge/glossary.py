@@ -101,12 +101,15 @@ class GlossaryMatcher:
     def match(self, question_words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         """Spans (start, end, expansion stems) of glossary phrases, longest match first."""
         spans: list[tuple[int, int, tuple[str, ...]]] = []
+        # Each word stemmed once, not once per window it falls in (up to five).
+        french = tuple(map(self._fr, question_words))
+        english = tuple(map(self._en, question_words))
         position = 0
         while position < len(question_words):
             for length in range(min(MAX_PHRASE_WORDS, len(question_words) - position), 0, -1):
-                window = question_words[position : position + length]
+                end = position + length
                 groups: set[int] = set()
-                for key in self._keys(window):
+                for key in {french[position:end], english[position:end]}:
                     groups |= self._phrases.get(key, set())
                 if groups:
                     stems = tuple(

@@ -9,7 +9,6 @@ passages, not a million.
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -17,15 +16,26 @@ from typing import TypeVar
 
 import numpy as np
 
+from knowledge.arrayfile import load_arrays, save_arrays
 from knowledge.corpus import Corpus, Document, Passage
 from knowledge.errors import IndexLoadError
 
-FORMAT_VERSION = 1
+# 2: arrayfile, not .npz.
+FORMAT_VERSION = 2
+# Passages and documents remembered once read (a few hundred bytes each).
+REMEMBERED = 20_000
 Item = TypeVar("Item")
 
 
 class _Lazy(Sequence[Item]):
-    """A sequence whose items are made on demand from columns."""
+    """A sequence whose items are made on demand from columns.
+
+    Items read by position are remembered (up to REMEMBERED, then forgotten at once) when
+    `_memo` is a dict: an answer reads the same ten passages and their articles several
+    times, and popular ones come back in later answers. Iterating remembers nothing.
+    """
+
+    _memo: dict[int, Item] | None = None
 
     def __len__(self) -> int:
         raise NotImplementedError
@@ -34,13 +44,21 @@ class _Lazy(Sequence[Item]):
         raise NotImplementedError
 
     def __getitem__(self, index: int | slice) -> Item | list[Item]:  # type: ignore[override]
+        memo = self._memo
+        if memo is not None and type(index) is int and (found := memo.get(index)) is not None:
+            return found
         if isinstance(index, slice):
             return [self._make(i) for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self._make(index)
+        found = self._make(index)
+        if memo is not None:
+            if len(memo) >= REMEMBERED:
+                memo.clear()
+            memo[index] = found
+        return found
 
     def __iter__(self) -> Iterator[Item]:
         return (self._make(i) for i in range(len(self)))
@@ -81,6 +99,7 @@ class PackedDocuments(_Lazy[Document]):
         self, ids: list[str], titles: PackedStrings, texts: PackedStrings, meta: PackedStrings
     ) -> None:
         self.ids = ids
+        self._memo = {}
         self._titles = titles
         self._texts = texts
         self._meta = meta
@@ -114,6 +133,7 @@ class PackedPassages(_Lazy[Passage]):
         section_of: np.ndarray,
     ) -> None:
         self._document_ids = document_ids
+        self._memo = {}
         self.row_document = row_document
         self._positions = positions
         self._texts = texts
@@ -137,7 +157,7 @@ class PackedPassages(_Lazy[Passage]):
 
 
 def save_corpus(corpus: Corpus, path: Path, key: str) -> None:
-    """Writes the corpus as a .npz (no pickle) under `key`; atomic, like the index."""
+    """Writes the corpus under `key` (`arrayfile`, no pickle); atomic, like the index."""
     documents = list(corpus.documents)
     passages = list(corpus.passages)
     sections = list(dict.fromkeys(p.section for p in passages if p.section is not None))
@@ -153,51 +173,47 @@ def save_corpus(corpus: Corpus, path: Path, key: str) -> None:
     ):
         columns[f"{name}_buffer"], columns[f"{name}_offsets"] = PackedStrings.pack(strings)
     header = {"format": FORMAT_VERSION, "key": key, "warnings": list(corpus.warnings)}
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as handle:
-        np.savez(
-            handle,
-            row_document=corpus.row_document.astype(np.int32),
-            positions=np.asarray([p.position for p in passages], dtype=np.int32),
-            section_of=np.asarray(
+    save_arrays(
+        path,
+        header,
+        {
+            "row_document": corpus.row_document.astype(np.int32),
+            "positions": np.asarray([p.position for p in passages], dtype=np.int32),
+            "section_of": np.asarray(
                 [section_number.get(p.section, -1) for p in passages]  # type: ignore[arg-type]
                 if passages
                 else [],
                 dtype=np.int32,
             ),
-            header=np.asarray(json.dumps(header)),
             **columns,
-        )
-    tmp.replace(path)
+        },
+    )
 
 
 def load_saved_corpus(path: Path, key: str) -> Corpus:
     """Reads a saved corpus; IndexLoadError when it is unreadable or saved for another key."""
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            header = json.loads(str(saved["header"]))
-            if header.get("format") != FORMAT_VERSION or header.get("key") != key:
-                raise IndexLoadError(f"{path}: saved corpus is stale (built for other inputs)")
+        header, saved = load_arrays(path)
+        if header.get("format") != FORMAT_VERSION or header.get("key") != key:
+            raise IndexLoadError(f"{path}: saved corpus is stale (built for other inputs)")
 
-            def strings(name: str) -> PackedStrings:
-                return PackedStrings(saved[f"{name}_buffer"], saved[f"{name}_offsets"])
+        def strings(name: str) -> PackedStrings:
+            return PackedStrings(saved[f"{name}_buffer"], saved[f"{name}_offsets"])
 
-            ids = list(strings("ids"))
-            documents = PackedDocuments(
-                ids, strings("titles"), strings("doc_texts"), strings("meta")
-            )
-            passages = PackedPassages(
-                ids,
-                saved["row_document"],
-                saved["positions"],
-                strings("texts"),
-                strings("sections"),
-                saved["section_of"],
-            )
-            warnings = tuple(str(w) for w in header.get("warnings", ()))
+        ids = list(strings("ids"))
+        documents = PackedDocuments(ids, strings("titles"), strings("doc_texts"), strings("meta"))
+        passages = PackedPassages(
+            ids,
+            saved["row_document"],
+            saved["positions"],
+            strings("texts"),
+            strings("sections"),
+            saved["section_of"],
+        )
+        warnings = tuple(str(w) for w in header.get("warnings", ()))
     except IndexLoadError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise IndexLoadError(f"{path}: saved corpus is unreadable ({exc})") from None
     row_document, section_of = passages.row_document, passages._section_of
     if not (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import Stemmer
 from rapidfuzz import process
@@ -23,6 +25,9 @@ CUE_FACTOR = 0.4
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
 FAMILY_PREFIX = 6
 FAMILY_MAX_SUFFIX = 3
+# Stems whose family (and words whose corrections) are remembered; beyond, memory
+# would grow with input.
+MAX_REMEMBERED_FAMILIES = 50_000
 # A question is a sentence or two; past this many content words the rest is ignored, so
 # pasting a whole article costs no more than a long question (spelling correction runs
 # per unknown word).
@@ -69,6 +74,7 @@ class SpellingCorrector:
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
         self._buckets: dict[tuple[str, int], list[str]] = {}
+        self._known: dict[tuple[str, int], list[str]] = {}
         for word in set(vocabulary_words):
             if word.isalpha():
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
@@ -78,7 +84,16 @@ class SpellingCorrector:
         return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
     def correct(self, word: str, limit: int = 3) -> list[str]:
-        """Closest corpus words (fewest edits, then alphabetical), at most `limit`."""
+        """Closest corpus words (fewest edits, then alphabetical), at most `limit`;
+        remembered, as the same unknown words come back."""
+        found = self._known.get((word, limit))
+        if found is None:
+            if len(self._known) >= MAX_REMEMBERED_FAMILIES:
+                self._known.clear()
+            found = self._known[word, limit] = self._correct(word, limit)
+        return list(found)
+
+    def _correct(self, word: str, limit: int) -> list[str]:
         edits = self.max_edits(word)
         if edits == 0 or not word.isalpha():
             return []
@@ -97,23 +112,37 @@ class SpellingCorrector:
 
 
 class WordFamilies:
-    """Vocabulary stems grouped by their first letters, to find a stem's derivations."""
+    """Vocabulary stems in sorted order, to find a stem's derivations: those sharing its
+    first letters are one slice, found by binary search. Sorting an already sorted
+    vocabulary (an index's columns) is one pass, so starting costs next to nothing."""
 
     def __init__(self, stems: Iterable[str]) -> None:
-        self._by_prefix: dict[str, list[str]] = {}
-        for stem in stems:
-            if len(stem) >= FAMILY_PREFIX - 1 and stem.isalpha():
-                self._by_prefix.setdefault(stem[: FAMILY_PREFIX - 1], []).append(stem)
+        self._sorted = sorted(stems)
+        self._known: dict[str, tuple[str, ...]] = {}
 
-    def relatives(self, stem: str) -> list[str]:
+    def relatives(self, stem: str) -> tuple[str, ...]:
         """Stems that share all but the last few letters with `stem` (at least
         FAMILY_PREFIX - 1) and differ in length by at most FAMILY_MAX_SUFFIX: derivations,
-        not longer words that merely start the same ("franc" is not "francfort")."""
+        not longer words that merely start the same ("franc" is not "francfort").
+        Remembered: question words recur."""
+        found = self._known.get(stem)
+        if found is None:
+            if len(self._known) >= MAX_REMEMBERED_FAMILIES:
+                self._known.clear()
+            found = self._known[stem] = tuple(self._relatives(stem))
+        return found
+
+    def _relatives(self, stem: str) -> list[str]:
         if len(stem) < FAMILY_PREFIX - 1:
             return []
+        prefix = stem[: FAMILY_PREFIX - 1]
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        start = bisect_left(self._sorted, prefix)
         found = []
-        for other in self._by_prefix.get(stem[: FAMILY_PREFIX - 1], ()):
+        for other in self._sorted[start : bisect_left(self._sorted, after, start)]:
             if other == stem or abs(len(other) - len(stem)) > FAMILY_MAX_SUFFIX:
+                continue
+            if not other.isalpha():
                 continue
             shared = next(
                 (i for i, (a, b) in enumerate(zip(stem, other, strict=False)) if a != b),
@@ -121,7 +150,7 @@ class WordFamilies:
             )
             if shared >= max(FAMILY_PREFIX, min(len(stem), len(other)) - 2):
                 found.append(other)
-        return sorted(found)
+        return found
 
 
 class QueryParser:
@@ -134,19 +163,42 @@ class QueryParser:
         glossary: Glossary,
         surface_words: Iterable[str],
     ) -> None:
+        # Everything else is derived on first need (the spelling buckets only when a
+        # word is unknown): a start that answers nothing, or from a saved index, should
+        # not pay for them (about 20 ms at any corpus size).
         self._analyzer = analyzer
         self._vocabulary = vocabulary
-        self._surface = frozenset(surface_words)
+        self._glossary_source = glossary
+        self._surface_words = surface_words
+
+    @cached_property
+    def _surface(self) -> frozenset[str]:
+        return frozenset(self._surface_words)
+
+    @cached_property
+    def _glossary(self) -> GlossaryMatcher:
         english = Stemmer.Stemmer("english")
-        self._glossary = GlossaryMatcher(
-            glossary, analyzer.stem, english.stemWord, analyzer.content_words
+        return GlossaryMatcher(
+            self._glossary_source,
+            self._analyzer.stem,
+            english.stemWord,
+            self._analyzer.content_words,
         )
-        self._spelling = SpellingCorrector(self._surface)
-        self._cues = {
-            fold(question_word): tuple(dict.fromkeys(analyzer(" ".join(answer_words))))
-            for question_word, answer_words in glossary.cues.items()
+
+    @cached_property
+    def _spelling(self) -> SpellingCorrector:
+        return SpellingCorrector(self._surface)
+
+    @cached_property
+    def _cues(self) -> dict[str, tuple[str, ...]]:
+        return {
+            fold(question_word): tuple(dict.fromkeys(self._analyzer(" ".join(answer_words))))
+            for question_word, answer_words in self._glossary_source.cues.items()
         }
-        self._families = WordFamilies(vocabulary)
+
+    @cached_property
+    def _families(self) -> WordFamilies:
+        return WordFamilies(self._vocabulary)
 
     def parse(self, question: str) -> Query:
         words = self._analyzer.content_words(question)[:MAX_QUERY_WORDS]

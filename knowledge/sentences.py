@@ -5,31 +5,65 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# A boundary: terminal punctuation, optional closing quotes/brackets, white space, then
-# something that can start a sentence (capital, digit, opening quote or dash).
-_BOUNDARY = re.compile(
-    r"""(?<=[.!?…])(["'”»\u201d)\]]*)\s+(?=[«"“\u201c(\[\-–—]?\s*[A-ZÀ-ÖØ-Þ0-9])"""
-)
+
+def _width(pattern: str) -> int:
+    """Characters a look-behind pattern made of literals and `[A-Z]` spans."""
+    return len(re.sub(r"\\(.)|\[A-Z\]", "x", pattern))
+
+
 # Tokens ending in a period that do not end a sentence: initials and common abbreviations.
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:M|MM|Mme|Mlle|Dr|Pr|St|Ste|Mr|Mrs|Ms|Jr|Sr|etc|cf|vs|av|apr|J\.-C|no|p)|"
-    r"\b(?:[A-Z]\.){2,})\.$"
+_ABBREVIATIONS = (
+    "M", "MM", "Mme", "Mlle", "Dr", "Pr", "St", "Ste", "Mr", "Mrs", "Ms", "Jr", "Sr", "etc",
+    "cf", "vs", "av", "apr", "J.-C", "no", "p",
+)  # fmt: skip
+# ...as look-behinds ending at the period, one per width (a look-behind must have a
+# fixed width): a period after one of them, after an initial ("A.") or after two
+# initials and a period ("U.S..") is no boundary.
+_ENDINGS = [rf"{re.escape(word)}\." for word in _ABBREVIATIONS]
+_ENDINGS += [r"[A-Z]\.", r"[A-Z]\.[A-Z]\.\."]
+_NOT_ABBREVIATION = "".join(
+    rf"(?<!\b(?:{'|'.join(e for e in _ENDINGS if _width(e) == width)}))"
+    for width in sorted({_width(e) for e in _ENDINGS})
+)
+# A boundary: terminal punctuation, optional closing quotes/brackets, white space, then
+# something that can start a sentence (capital, digit, opening quote or dash). It starts
+# with the punctuation, so the regex engine skips ahead to the next mark instead of
+# trying every position, and holds the abbreviations, so cutting a passage costs one
+# regex call and no Python per boundary.
+_BOUNDARY = re.compile(
+    rf"""[.!?…]{_NOT_ABBREVIATION}(["'”»\u201d)\]]*)\s+"""
+    r"""(?=[«"“\u201c(\[\-–—]?\s*[A-ZÀ-ÖØ-Þ0-9])"""
 )
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`, as written (no normalisation), in order, none empty."""
-    pieces: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        candidate = text[start : match.end(1)].rstrip()
-        last_token = candidate.split()[-1] if candidate.split() else ""
-        if _ABBREVIATION.search(last_token.rstrip("\"'”»)]")):
-            continue
-        pieces.append(candidate)
-        start = match.end()
-    pieces.append(text[start:].strip())
-    return [p.strip() for p in pieces if p.strip()]
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of `text` starts and ends, white space excluded, in order, none
+    empty: the spans a saved passage's sentences are cut from (`split_sentences`).
+
+    A sentence runs from the end of one boundary (after its white space) to the end of
+    the next one's punctuation and closing marks, so only the first and the last can
+    have white space to strip.
+    """
+    cuts = [(match.end(1), match.end()) for match in _BOUNDARY.finditer(text)]
+    if not cuts:
+        start, end = _stripped(text)
+        return [(start, end)] if start < end else []
+    starts = [_stripped(text[: cuts[0][0]])[0]] + [after for _, after in cuts]
+    last_end = _stripped(text[cuts[-1][1] :])[1]
+    ends = [end for end, _ in cuts] + [cuts[-1][1] + last_end]
+    return list(zip(starts, ends, strict=True))
+
+
+def _stripped(piece: str) -> tuple[int, int]:
+    """The span of `piece.strip()` in `piece` (empty: (0, 0))."""
+    left = len(piece) - len(piece.lstrip())
+    right = len(piece.rstrip())
+    return (left, right) if left < right else (0, 0)
 
 
 def chunk_sentences(text: str, max_chars: int) -> list[str]:

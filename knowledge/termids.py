@@ -10,6 +10,7 @@ vocabulary's order are numpy operations on the id arrays.
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -17,8 +18,16 @@ from itertools import chain
 import numpy as np
 from scipy import sparse
 
-from knowledge.analysis import Analyzer, tokens, words_of_token
+from knowledge.analysis import (
+    SEPARATOR,
+    Analyzer,
+    compounds_of,
+    tokens,
+    tokens_by_text,
+    words_of_token,
+)
 from knowledge.corpus import Corpus
+from knowledge.sentences import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -64,59 +73,16 @@ def _offsets(lengths: np.ndarray) -> np.ndarray:
     return offsets
 
 
-class TermTable(dict[str, tuple[int, ...]]):
-    """Token (`analysis.tokens`) -> ids of its terms' stems: a token is analysed on its
-    first appearance only, and most are one term or none (a stop word)."""
-
-    def __init__(self, analyzer: Analyzer) -> None:
-        super().__init__()
-        self._analyzer = analyzer
-        self.stems: dict[str, int] = {}
-
-    def __missing__(self, token: str) -> tuple[int, ...]:
-        found = self[token] = tuple(map(self._id_of, self._analyzer.terms_of_token(token)))
-        return found
-
-    def _id_of(self, stem: str) -> int:
-        found = self.stems.get(stem)
-        if found is None:
-            found = self.stems[stem] = len(self.stems)
-        return found
-
-    def stream(self, texts: Iterable[str]) -> TermIds:
-        """The texts' terms as one id array with offsets (the per-token work runs in
-        C: a map of dictionary look-ups chained into the array)."""
-        lookup = self.__getitem__
-        ids = array("i")
-        lengths = array("q")
-        for text in texts:
-            before = len(ids)
-            ids.extend(chain.from_iterable(map(lookup, tokens(text))))
-            lengths.append(len(ids) - before)
-        return TermIds(
-            np.frombuffer(ids, dtype=np.int32), _offsets(np.frombuffer(lengths, np.int64))
-        )
-
-    def sorted_terms(self) -> tuple[list[str], np.ndarray]:
-        """The stems in sorted order, and the table from ids to sorted positions:
-        a sorted vocabulary does not depend on the order passages were read in."""
-        stems = list(self.stems)
-        order = sorted(range(len(stems)), key=stems.__getitem__)
-        position = np.empty(len(stems), dtype=np.int32)
-        position[np.asarray(order, dtype=np.int64)] = np.arange(len(stems), dtype=np.int32)
-        return [stems[i] for i in order], position
-
-    def surface(self) -> list[str]:
-        """Every written word met, sorted: what spelling correction may correct to."""
-        return sorted({word for token in self for word in words_of_token(token)})
-
-
 @dataclass(frozen=True)
 class AnalysedCorpus:
     """A corpus's passages and distinct contexts (title and heading) as sorted-term ids.
 
     `context_of[i]` is the context of passage i: a title shared by a thousand passages
-    is analysed once.
+    is analysed once. `sentences` holds every passage's sentences: passage i's are
+    numbers `sentence_of[i]` to `sentence_of[i + 1]`, each a span of its text
+    (`spans[j]`: start, end) whose term ids are `sentences`' stream j. A passage's
+    body is its sentences' terms end to end, so both share one id array. None when
+    the analysis was made without sentences.
     """
 
     terms: list[str]
@@ -124,29 +90,108 @@ class AnalysedCorpus:
     contexts: TermIds
     context_of: np.ndarray
     surface: list[str]
+    sentences: TermIds | None
+    sentence_of: np.ndarray
+    spans: np.ndarray
 
 
-def analyse_corpus(corpus: Corpus, analyzer: Analyzer) -> AnalysedCorpus:
-    table = TermTable(analyzer)
-    bodies = table.stream(p.text for p in corpus.passages)
+def analyse_corpus(
+    corpus: Corpus, analyzer: Analyzer, with_sentences: bool = True
+) -> AnalysedCorpus:
+    """Every passage (cut into sentences when `with_sentences`) analysed in one pass.
+
+    Tokens become ids as they are read (a C-level dictionary hit each); only distinct
+    tokens are analysed, their words stemmed in one batch; the rest is numpy on the id
+    arrays: each token's terms spliced in, sentence and passage boundaries counted.
+    Without sentences, each passage counts as one sentence and `sentences` is None.
+    """
+    token_ids: defaultdict[str, int] = defaultdict()
+    token_ids.default_factory = token_ids.__len__  # a new token gets the next id
+    separator = token_ids[SEPARATOR]
+    lookup = token_ids.__getitem__
+    stream = array("i")
+    spans = array("i")
+    sentence_counts = array("q")
     titles = {d.id: d.title for d in corpus.documents}
     position: dict[str, int] = {}
-    context_of = np.asarray(
-        [
-            position.setdefault(f"{titles[p.doc_id]}\n{p.section or ''}", len(position))
-            for p in corpus.passages
-        ],
-        dtype=np.int64,
+    context_of = array("q")
+    for passage in corpus.passages:
+        text = passage.text
+        if with_sentences:
+            bounds = sentence_spans(text) or [(0, len(text))]
+            stream.extend(map(lookup, tokens_by_text([text[a:b] for a, b in bounds])))
+            spans.extend(chain.from_iterable(bounds))
+            sentence_counts.append(len(bounds))
+        else:
+            stream.extend(map(lookup, tokens(text)))
+            stream.append(separator)
+            sentence_counts.append(1)
+        context = f"{titles[passage.doc_id]}\n{passage.section or ''}"
+        context_of.append(position.setdefault(context, len(position)))
+    context_stream = array("i")
+    context_lengths = array("q")
+    for context in position:
+        before = len(context_stream)
+        context_stream.extend(map(lookup, tokens(context)))
+        context_lengths.append(len(context_stream) - before)
+
+    distinct = list(token_ids)
+    token_terms = analyzer.terms_of_tokens(distinct)
+    # Columns in sorted order: a vocabulary that does not depend on reading order.
+    terms = sorted(set(chain.from_iterable(token_terms)))
+    column = dict(zip(terms, range(len(terms)), strict=True))
+    term_counts = np.fromiter(map(len, token_terms), dtype=np.int64, count=len(distinct))
+    first_term = _offsets(term_counts)
+    flat = np.fromiter(
+        map(column.__getitem__, chain.from_iterable(token_terms)),
+        dtype=np.int32,
+        count=int(first_term[-1]),
     )
-    contexts = table.stream(position)
-    terms, sorted_position = table.sorted_terms()
+
+    body_tokens = np.frombuffer(stream, dtype=np.int32)
+    ids, terms_before = _spliced(body_tokens, first_term, term_counts, flat)
+    # Every sentence's tokens end with a separator: its end, in tokens.
+    sentence_ends = np.flatnonzero(body_tokens == separator) + 1
+    sentence_offsets = terms_before[np.concatenate(([0], sentence_ends))]
+    sentence_of = _offsets(np.frombuffer(sentence_counts, dtype=np.int64))
+    context_ids, context_terms_before = _spliced(
+        np.frombuffer(context_stream, dtype=np.int32), first_term, term_counts, flat
+    )
+    context_offsets = context_terms_before[_offsets(np.frombuffer(context_lengths, np.int64))]
     return AnalysedCorpus(
-        terms,
-        bodies.mapped(sorted_position),
-        contexts.mapped(sorted_position),
-        context_of,
-        table.surface(),
+        terms=terms,
+        bodies=TermIds(ids, sentence_offsets[sentence_of]),
+        contexts=TermIds(context_ids, context_offsets),
+        context_of=np.frombuffer(context_of, dtype=np.int64),
+        surface=_surface(distinct),
+        sentences=TermIds(ids, sentence_offsets) if with_sentences else None,
+        sentence_of=sentence_of,
+        spans=np.frombuffer(spans, dtype=np.int32).reshape(-1, 2),
     )
+
+
+def _spliced(
+    token_stream: np.ndarray, first_term: np.ndarray, term_counts: np.ndarray, flat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The terms of a stream of token ids, end to end, and how many terms come before
+    each token (one more entry: the total), to turn token offsets into term offsets."""
+    per_token = term_counts[token_stream]
+    terms_before = _offsets(per_token)
+    # Each output term: its token's first term in `flat`, plus its rank within the token.
+    starts = np.repeat(first_term[token_stream] - terms_before[:-1], per_token)
+    return flat[starts + np.arange(int(terms_before[-1]), dtype=np.int64)], terms_before
+
+
+def _surface(distinct_tokens: list[str]) -> list[str]:
+    """Every written word met, plain words first, then compounds' parts: what spelling
+    correction may correct to. Order does not matter to it; repeats are dropped."""
+    compounds = compounds_of(distinct_tokens)
+    words = dict.fromkeys(distinct_tokens)
+    for compound in compounds:
+        del words[compound]
+    words.pop(SEPARATOR, None)
+    words.update(dict.fromkeys(chain.from_iterable(map(words_of_token, compounds))))
+    return list(words)
 
 
 def streams_of(token_lists: Iterable[list[str]], vocabulary: dict[str, int]) -> TermIds:

@@ -109,7 +109,7 @@ def test_corrupt_saved_index_is_rebuilt_not_an_error(
     cache = tmp_path / "cache"
     monkeypatch.setenv("QA_INDEX_CACHE", str(cache))
     assert run_cli(["ask", "Qui est John Matze ?"], capsys)[0] == EXIT_OK
-    for saved in cache.glob("index-*.npz"):
+    for saved in cache.glob("index-*.arrays"):
         saved.write_bytes(b"\x00garbage")
     code, out, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
     assert code == EXIT_OK

@@ -72,3 +72,31 @@ def test_question_forming_words_are_stop_words() -> None:
     analyze = Analyzer()
     assert analyze("De quoi pouvez-vous parler ?") == analyze("parler")
     assert analyze("Combien d'utilisateurs ?") == analyze("utilisateurs")
+
+
+def test_latin1_folding_by_table_matches_the_general_path() -> None:
+    """Most French text is folded by a per-character table; it must give exactly what
+    normalising the whole text gives, whatever characters sit side by side."""
+    import random
+
+    from knowledge.analysis import _WIDE_FOLDS, _fold_characters, _slow_fold
+
+    alphabet = [chr(code) for code in range(256)] + [mark for mark, _ in _WIDE_FOLDS]
+    alphabet += ["\u0301", "\u0308", "ł", "Ÿ", "İ", "ﬁ", "µ", "½"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        assert _fold_characters(text) == _slow_fold(text), repr(text)
+    assert fold("Œuvre… l’Assemblée «Parler» STRAßE") == "oeuvre... l'assemblee parler strasse"
+
+
+def test_compounds_split_together_give_each_ones_words() -> None:
+    from knowledge.analysis import _SPLIT, words_of_token, words_of_tokens
+
+    tokens = ["l'assemblee", "plate-forme", "a-t-il", "d'", "parler", "qu'est-ce", "jusqu'au"]
+    _SPLIT.clear()  # split together, not found among remembered ones
+    together = words_of_tokens(tokens)
+    _SPLIT.clear()
+    expected = [words_of_token(token) for token in tokens]
+    assert together == expected
+    assert expected[3] == ()

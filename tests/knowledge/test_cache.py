@@ -28,23 +28,23 @@ def test_first_start_saves_the_index_and_the_next_one_loads_it(
 ) -> None:
     cache = tmp_path / "cache"
     fresh = Engine.from_corpus(corpus, cache_dir=cache)
-    saved = sorted(cache.glob("index-*.npz"))
+    saved = sorted(cache.glob("index-*.arrays"))
     assert len(saved) == 2  # words and word pairs
     reloaded = Engine.from_corpus(corpus, cache_dir=cache)
     assert ranking(reloaded) == ranking(fresh)
-    assert sorted(cache.glob("index-*.npz")) == saved
+    assert sorted(cache.glob("index-*.arrays")) == saved
 
 
 def test_changed_article_builds_a_new_index(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     Engine.from_corpus(corpus, cache_dir=cache)
-    before = set(cache.glob("index-*.npz"))
+    before = set(cache.glob("index-*.arrays"))
     article = next(corpus.glob("004_*.txt"))
     article.write_text(
         article.read_text(encoding="utf-8").replace("Epik", "Zorblax"), encoding="utf-8"
     )
     engine = Engine.from_corpus(corpus, cache_dir=cache)
-    assert set(cache.glob("index-*.npz")) - before
+    assert set(cache.glob("index-*.arrays")) - before
     assert "Zorblax" in engine.ask("Zorblax refuge extrême droite").best.text
 
 
@@ -53,7 +53,7 @@ def test_corrupt_index_is_rebuilt_with_a_warning(
 ) -> None:
     cache = tmp_path / "cache"
     expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
-    for saved in cache.glob("index-*.npz"):
+    for saved in cache.glob("index-*.arrays"):
         saved.write_bytes(b"not a zip file at all")
     with caplog.at_level(logging.WARNING):
         engine = Engine.from_corpus(corpus, cache_dir=cache)
@@ -64,7 +64,7 @@ def test_corrupt_index_is_rebuilt_with_a_warning(
 def test_truncated_index_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
-    for saved in cache.glob("index-*.npz"):
+    for saved in cache.glob("index-*.arrays"):
         saved.write_bytes(saved.read_bytes()[:200])
     assert ranking(Engine.from_corpus(corpus, cache_dir=cache)) == expected
 
@@ -108,7 +108,7 @@ def test_saved_corpus_reads_back_every_document_and_passage(corpus: Path, tmp_pa
 
     cache = tmp_path / "cache"
     Engine.from_corpus(corpus, cache_dir=cache)
-    assert len(list(cache.glob("corpus-*.npz"))) == 1
+    assert len(list(cache.glob("corpus-*.arrays"))) == 1
     reloaded = Engine.from_corpus(corpus, cache_dir=cache).corpus
     parsed = load_corpus(corpus)
     assert list(reloaded.passages) == list(parsed.passages)
@@ -137,9 +137,53 @@ def test_corrupt_saved_corpus_is_read_again_with_a_warning(
 ) -> None:
     cache = tmp_path / "cache"
     expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
-    for saved in cache.glob("corpus-*.npz"):
+    for saved in cache.glob("corpus-*.arrays"):
         saved.write_bytes(saved.read_bytes()[:300])
     with caplog.at_level(logging.WARNING):
         engine = Engine.from_corpus(corpus, cache_dir=cache)
     assert ranking(engine) == expected
     assert "re-reading the corpus" in caplog.text
+
+
+def test_next_start_loads_everything_and_rewrites_nothing(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = Engine.from_corpus(corpus, cache_dir=cache)
+    assert len(list(cache.glob("sentences-*.arrays"))) == 1
+    written = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
+    reloaded = Engine.from_corpus(corpus, cache_dir=cache)
+    assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == written
+    assert reloaded.sentences is not None
+    assert ranking(reloaded) == ranking(fresh)
+    assert reloaded.ask(QUESTION) == fresh.ask(QUESTION)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other index"])
+def test_damaged_saved_sentences_are_rebuilt_with_a_warning(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
+) -> None:
+    from knowledge.arrayfile import load_arrays, save_arrays
+
+    cache = tmp_path / "cache"
+    expected = Engine.from_corpus(corpus, cache_dir=cache).ask(QUESTION)
+    for saved in cache.glob("sentences-*.arrays"):
+        if damage == "garbage":
+            saved.write_bytes(b"not a zip file at all")
+        elif damage == "truncated":
+            saved.write_bytes(saved.read_bytes()[:300])
+        else:  # readable, but its columns point past the word index
+            meta, arrays = load_arrays(saved)
+            save_arrays(saved, meta, {**arrays, "columns": arrays["columns"] + 10**6})
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert engine.ask(QUESTION) == expected
+    assert "rebuilding the sentences" in caplog.text
+    assert Engine.from_corpus(corpus, cache_dir=cache).ask(QUESTION) == expected
+
+
+def test_sentences_key_changes_with_the_corpus_and_not_with_index_options(corpus: Path) -> None:
+    from knowledge.analysis import Analyzer
+    from knowledge.cache import sentences_key, source_digest
+
+    digest = source_digest(corpus)
+    assert sentences_key(Analyzer(), digest) == sentences_key(Analyzer(), digest)
+    assert sentences_key(Analyzer(), digest) != sentences_key(Analyzer(), "another corpus")

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from knowledge.analysis import fold
@@ -71,3 +73,19 @@ def test_top_k_bounds_the_passages(engine: Engine) -> None:
 def test_k_below_one_is_refused(engine: Engine) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         engine.ask("Parler", k=0)
+
+
+def test_building_leaves_garbage_collection_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    from tests.conftest import SEEDS
+
+    assert gc.isenabled()
+    Engine.from_corpus(SEEDS, cache_dir=tmp_path / "cache")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Engine.from_corpus(SEEDS, cache_dir=tmp_path / "cache")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -106,3 +106,18 @@ def test_word_pair_index_finds_pairs_by_code_and_refuses_other_words(
     assert again.vocabulary.get(f"{first}_{second}") == pairs.vocabulary.get(f"{first}_{second}")
     with pytest.raises(IndexLoadError, match="other words"):
         Index.load(saved, "key", {"only": 0})
+
+
+def test_rows_holding_finds_the_passages_with_the_term_in_short_and_long_postings() -> None:
+    from knowledge.analysis import Analyzer
+    from knowledge.index import SHORT_POSTINGS
+
+    bodies = [f"tribunal passage{n}" if n % 2 else f"plainte passage{n}" for n in range(700)]
+    index = Index.build(bodies, [""] * len(bodies), Analyzer())
+    rows = np.asarray([0, 1, 2, 3, 650, 651, 699])
+    (long_term,) = Analyzer()("tribunal")
+    assert index.weights.getcol(index.vocabulary[long_term]).nnz > SHORT_POSTINGS
+    assert index.rows_holding(long_term, rows) == {1, 3, 651, 699}
+    (short_term,) = Analyzer()("passage651")
+    assert index.rows_holding(short_term, rows) == {651}
+    assert index.rows_holding("inconnu", rows) == frozenset()

@@ -1,0 +1,132 @@
+"""Every passage's sentences and their terms, worked out with the index and saved with it.
+
+An answer shows a key sentence per passage, and choosing it means splitting the passage
+into sentences and analysing each (about 80 µs a passage, more than retrieval). The
+index build reads every sentence anyway (`termids.analyse_corpus`), so it keeps where
+each sentence starts and ends and its terms as word-index columns; an answer then only
+slices the passage's text and looks its columns up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.arrayfile import load_arrays, save_arrays
+from knowledge.errors import IndexLoadError
+from knowledge.termids import AnalysedCorpus
+
+# 2: arrayfile, not .npz.
+FORMAT_VERSION = 2
+
+# A passage's sentences with their terms: stems (`answer.analysed_sentences`) or columns.
+AnalysedSentences = tuple[tuple[str, frozenset[str]], ...] | tuple[tuple[str, frozenset[int]], ...]
+# A question's weighted terms (`answer.WeightedTerms`) as word-index columns, -1 if unknown.
+WeightedColumns = list[tuple[float, tuple[tuple[int, float], ...]]]
+
+
+@dataclass(frozen=True)
+class PassageSentences:
+    """Passage i's sentences are numbers `first[i]` to `first[i + 1]`; sentence j is
+    `text[spans[j, 0]:spans[j, 1]]` of its passage and holds the word-index columns
+    `columns[offsets[j]:offsets[j + 1]]` (in reading order, repeats kept: they are the
+    passage's own term stream). `width` is the word index's number of columns."""
+
+    first: np.ndarray
+    spans: np.ndarray
+    columns: np.ndarray
+    offsets: np.ndarray
+    width: int
+
+    @classmethod
+    def from_analysis(cls, analysed: AnalysedCorpus) -> PassageSentences:
+        if analysed.sentences is None:
+            raise ValueError("the corpus was analysed without its sentences")
+        return cls(
+            analysed.sentence_of,
+            analysed.spans,
+            analysed.sentences.ids,
+            analysed.sentences.offsets,
+            len(analysed.terms),
+        )
+
+    @property
+    def size(self) -> int:
+        """How many passages."""
+        return self.first.size - 1
+
+    def of(self, row: int, text: str, terms: Sequence[str]) -> AnalysedSentences:
+        """Passage `row`'s sentences with their stems (`terms`: the word index's terms
+        in column order), as `answer.analysed_sentences` gives them from the text."""
+        start, end = int(self.first[row]), int(self.first[row + 1])
+        bounds = self.spans[start:end].tolist()
+        offsets = self.offsets[start : end + 1].tolist()
+        columns = self.columns[offsets[0] : offsets[-1]].tolist()
+        base = offsets[0]
+        return tuple(
+            (
+                text[a:b],
+                frozenset([terms[c] for c in columns[offsets[n] - base : offsets[n + 1] - base]]),
+            )
+            for n, (a, b) in enumerate(bounds)
+        )
+
+    def columns_of(self, row: int, text: str) -> tuple[tuple[str, frozenset[int]], ...]:
+        """Passage `row`'s sentences with their word-index columns (`of` with each
+        column's term): cheaper, for comparing with a question's terms as columns."""
+        start, end = int(self.first[row]), int(self.first[row + 1])
+        offsets = self.offsets[start : end + 1].tolist()
+        base = offsets[0]
+        columns = self.columns[base : offsets[-1]].tolist()
+        return tuple(
+            (text[a:b], frozenset(columns[offsets[n] - base : offsets[n + 1] - base]))
+            for n, (a, b) in enumerate(self.spans[start:end].tolist())
+        )
+
+    def save(self, path: Path, key: str) -> None:
+        """Writes the arrays under `key` (`arrayfile`, no pickle); atomic, like the index."""
+        meta = {"format": FORMAT_VERSION, "key": key, "width": self.width}
+        arrays = {"first": self.first, "spans": self.spans, "columns": self.columns}
+        save_arrays(path, meta, {**arrays, "offsets": self.offsets})
+
+    @classmethod
+    def load(cls, path: Path, key: str, width: int, passages: int) -> PassageSentences:
+        """Reads saved sentences for a word index of `width` columns over `passages`
+        passages; IndexLoadError when unreadable, stale or inconsistent."""
+        try:
+            meta, saved = load_arrays(path)
+            if meta.get("format") != FORMAT_VERSION or meta.get("key") != key:
+                raise IndexLoadError(f"{path}: saved sentences are stale (other inputs)")
+            found = cls(saved["first"], saved["spans"], saved["columns"], saved["offsets"], width)
+            saved_width = meta.get("width")
+        except IndexLoadError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise IndexLoadError(f"{path}: saved sentences are unreadable ({exc})") from None
+        if saved_width != width or not found.is_consistent(passages):
+            raise IndexLoadError(f"{path}: saved sentences are inconsistent")
+        return found
+
+    def is_consistent(self, passages: int) -> bool:
+        """Whether the arrays fit each other, `passages` passages and the index width:
+        a damaged file must not send an answer out of bounds."""
+        first, spans, offsets, columns = self.first, self.spans, self.offsets, self.columns
+        n = spans.shape[0] if spans.ndim == 2 else -1
+        return (
+            first.ndim == 1
+            and first.size == passages + 1
+            and spans.ndim == 2
+            and spans.shape[1] == 2
+            and offsets.size == n + 1
+            and int(first[0]) == 0
+            and int(first[-1]) == n
+            and bool(np.all(np.diff(first) >= 0))
+            and int(offsets[0]) == 0
+            and int(offsets[-1]) == columns.size
+            and bool(np.all(np.diff(offsets) >= 0))
+            and bool(np.all(spans[:, 0] <= spans[:, 1]))
+            and (not columns.size or (int(columns.min()) >= 0 and int(columns.max()) < self.width))
+        )

@@ -1,0 +1,46 @@
+"""Saved arrays read back exactly, and a damaged file is refused, never misread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.arrayfile import load_arrays, save_arrays
+
+
+def test_arrays_and_meta_read_back_exactly(tmp_path: Path) -> None:
+    arrays = {
+        "ints": np.arange(10, dtype=np.int32),
+        "floats": np.linspace(0, 1, 7, dtype=np.float32),
+        "spans": np.arange(12, dtype=np.int64).reshape(6, 2),
+        "empty": np.zeros(0, dtype=np.int64),
+        "text": np.frombuffer("l'Assemblée".encode(), dtype=np.uint8),
+    }
+    meta = {"key": "abc", "warnings": ["Épik déjà vu"], "format": 1}
+    path = tmp_path / "saved.arrays"
+    save_arrays(path, meta, arrays)
+    loaded_meta, loaded = load_arrays(path)
+    assert loaded_meta == meta
+    assert set(loaded) == set(arrays)
+    for name, array in arrays.items():
+        assert loaded[name].dtype == array.dtype
+        assert np.array_equal(loaded[name], array)
+    loaded["ints"][0] = 5  # a writable buffer: scipy may sort indices in place
+
+
+@pytest.mark.parametrize("cut", [0, 10, 40, 200, -8])
+def test_cut_short_or_foreign_file_is_refused(tmp_path: Path, cut: int) -> None:
+    path = tmp_path / "saved.arrays"
+    save_arrays(path, {"key": "k"}, {"values": np.arange(100, dtype=np.int64)})
+    path.write_bytes(path.read_bytes()[:cut])
+    with pytest.raises(ValueError):
+        load_arrays(path)
+
+
+def test_a_zip_file_is_not_taken_for_arrays(tmp_path: Path) -> None:
+    path = tmp_path / "saved.npz"
+    np.savez(path, values=np.arange(3))
+    with pytest.raises(ValueError, match="not an arrays file"):
+        load_arrays(path)
