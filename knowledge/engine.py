@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -269,34 +268,50 @@ class Engine:
             return hits
         floor = CONSENSUS_MIN_RATIO * hits[0].score
         strong = [h for h in hits if h.score >= floor]
-        if len(strong) < 2:
+        documents = np.asarray([self._row_document[h.row] for h in strong])
+        if len(set(documents.tolist())) < 2:
             return hits
-        stems = {stem for group in query.groups for stem, _ in group}
         vocabulary = self.index.vocabulary
-        asked = stems | {vocabulary[stem] for stem in stems if stem in vocabulary}
-        vectors = [self._content_weights(h.row, asked) for h in strong]
-        norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vectors]
-        documents = [self._row_document[h.row] for h in strong]
+        asked = np.asarray(
+            [vocabulary[s] for group in query.groups for s, _ in group if s in vocabulary],
+            dtype=np.int64,
+        )
+        columns = [self._passage_columns(h.row) for h in strong]
+        owner = np.repeat(np.arange(len(strong)), [c.size for c in columns])
+        every_column = np.concatenate(columns)
+        # The question's own words are left out (a handful: a broadcast compare).
+        kept = ~(every_column[:, None] == asked[None, :]).any(axis=1)
+        every, position = np.unique(every_column[kept], return_inverse=True)
+        # One row per candidate over the columns any of them holds, weighted by idf
+        # (a repeated word is set twice to the same weight): the cosines are then one
+        # small product.
+        weights = np.zeros((len(strong), every.size), dtype=np.float64)
+        weights[owner[kept], position] = self.index.idf[every][position]
+        products = weights @ weights.T
+        norms = np.sqrt(np.diag(products))
+        norms[norms == 0] = 1.0
+        cosines = products / np.outer(norms, norms)
+        cosines[documents[:, None] == documents[None, :]] = 0.0
         best = hits[0].score
-        boosted = {}
-        for i, hit in enumerate(strong):
-            support = 0.0
-            for j, other in enumerate(strong):
-                if documents[j] == documents[i]:
-                    continue
-                small, large = sorted((vectors[i], vectors[j]), key=len)
-                shared = sum(w * w for t, w in small.items() if t in large)
-                support += shared / (norms[i] * norms[j]) * other.score / best
-            boosted[hit.row] = hit.score + CONSENSUS_WEIGHT * best * support
+        relative = np.asarray([h.score for h in strong]) / best
+        support = cosines @ relative
+        boosted = {
+            h.row: h.score + CONSENSUS_WEIGHT * best * float(s)
+            for h, s in zip(strong, support, strict=True)
+        }
         rescored = [Hit(h.row, boosted.get(h.row, h.score)) for h in hits]
         return sorted(rescored, key=lambda h: (-h.score, h.row))
 
-    def _content_weights(self, row: int, asked: set[str | int]) -> dict[str | int, float]:
-        """The passage's terms (stems, or word-index columns when the build's sentences
-        are at hand) but the question's, with their idf."""
-        terms = set().union(*(terms for _, terms in self._sentences(row))) - asked
-        idf, idf_of = self.index.idf, self.index.idf_of
-        return {t: float(idf[t]) if isinstance(t, int) else idf_of(t) for t in terms}
+    def _passage_columns(self, row: int) -> np.ndarray:
+        """The word-index columns of a passage's text (repeats kept): from the build's
+        sentences when at hand, else from its analysed sentences' stems."""
+        if self.sentences is not None:
+            sentences = self.sentences
+            first, last = sentences.first[row], sentences.first[row + 1]
+            return sentences.columns[sentences.offsets[first] : sentences.offsets[last]]
+        vocabulary = self.index.vocabulary
+        stems = set().union(*(stems for _, stems in self._sentences(row)))
+        return np.asarray(sorted(vocabulary[s] for s in stems if s in vocabulary), dtype=np.int64)
 
     def _holding(self, weighted: WeightedTerms, hits: list[Hit]) -> dict[str, frozenset[int]]:
         """For each question stem, which candidate passages hold it (with their context)."""
