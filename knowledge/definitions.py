@@ -47,8 +47,10 @@ _AFTER = re.compile(
 _BEFORE = re.compile(r"(?:^|[\s,;:(])(?:le|la|les|un|une|the|an|l')\s*((?:[\w-]+ ){1,3})$")
 
 
+@lru_cache(maxsize=1024)
 def definition_subject(question: str) -> str | None:
-    """The folded thing a definition question asks about, or None for other questions."""
+    """The folded thing a definition question asks about, or None for other questions
+    (remembered: ranking and the key sentence both ask)."""
     folded = fold(question)
     match = _QUESTION.match(folded) or _SUBJECT_FIRST.match(folded)
     if not match:
