@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,7 @@ from knowledge.answer import (
     split_related,
     weigh_terms,
 )
-from knowledge.cache import cached_corpus, cached_index, cached_sentences
+from knowledge.cache import cached_corpus, cached_glossary, cached_index, cached_sentences
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.glossary import Glossary, load_glossary
@@ -97,7 +97,7 @@ class Engine:
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
         self._parser = QueryParser(
-            self.analyzer, index.vocabulary, glossary, index.surface or _surface_words(corpus)
+            self.analyzer, index.vocabulary, glossary, _SurfaceWords(index, corpus)
         )
         self._row_document = corpus.row_document
         self._sentence_cache: dict[int, AnalysedSentences] = {}
@@ -123,7 +123,10 @@ class Engine:
             corpus, digest = load_corpus(path), ""
         else:
             corpus, digest = cached_corpus(Path(path), Path(cache_dir))
-        glossary = load_glossary(glossary_path)
+        if cache_dir is None:
+            glossary = load_glossary(glossary_path)
+        else:
+            glossary = cached_glossary(glossary_path, Path(cache_dir))
         analyzer = Analyzer()
         # Sentences are worked out with an index that will be saved: a start from the
         # saved data then answers without analysing any passage. An engine built for
@@ -425,6 +428,18 @@ def _load_or_build_sentences(
         len(index.vocabulary),
         len(corpus.passages),
     )
+
+
+class _SurfaceWords:
+    """The written words spelling correction may correct to: the index's, else the
+    corpus's own; read only when the query parser first needs them."""
+
+    def __init__(self, index: Index, corpus: Corpus) -> None:
+        self._index = index
+        self._corpus = corpus
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.surface or _surface_words(self._corpus))
 
 
 def _surface_words(corpus: Corpus) -> set[str]:
