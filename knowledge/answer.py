@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
 
 from knowledge.analysis import fold, stop_words
 from knowledge.corpus import Document, Passage
@@ -72,7 +71,6 @@ def term_importance(term: QueryTerm, idf_of: Callable[[str], float]) -> float:
 
 
 WeightedTerms = list[tuple[float, tuple[tuple[str, float], ...]]]
-Term = TypeVar("Term", str, int)
 
 
 def weigh_terms(query: Query, idf_of: Callable[[str], float]) -> WeightedTerms:
@@ -92,9 +90,7 @@ def word_share(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> floa
     return coverage_of([(1.0, alternatives) for _, alternatives in weighted], has_term)
 
 
-def coverage_of(
-    weighted: Sequence[tuple[float, Sequence[tuple[Term, float]]]], has_term: Callable[[Term], bool]
-) -> float:
+def coverage_of(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> float:
     """Share of the question's idf mass a text holds: what picks the key sentence."""
     total = matched = 0.0
     for importance, alternatives in weighted:
@@ -114,12 +110,9 @@ def analysed_sentences(
     return tuple((s, frozenset(analyze(s))) for s in split_sentences(text) or [text])
 
 
-def key_sentence(
-    sentences: Sequence[tuple[str, frozenset[Term]]],
-    weighted: Sequence[tuple[float, Sequence[tuple[Term, float]]]],
-) -> str:
+def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: WeightedTerms) -> str:
     """The sentence holding most of the question's idf mass; the shorter one on a tie.
-    Terms are stems, or word-index columns on both sides (`Engine._key_sentence`)."""
+    (`passage_sentences.key_sentence_of` does the same over saved columns.)"""
     if len(sentences) == 1:
         return sentences[0][0]
     asked = {term for _, alternatives in weighted for term, _ in alternatives}
@@ -136,8 +129,8 @@ def key_sentence(
                     if factor > best and term in terms:
                         best = factor
                 matched += importance * best
-            score = matched / total if total else 0.0
-        key = (round(score, 6), -len(sentence))
+            score = round(matched / total, 6) if total else 0.0
+        key = (score, -len(sentence))
         if key > best_key:
             best_sentence, best_key = sentence, key
     return best_sentence

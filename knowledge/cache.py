@@ -11,10 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from knowledge import corpus as corpus_module
+from knowledge import glossary as glossary_module
 from knowledge import sentences
 from knowledge.analysis import Analyzer, PairAnalyzer
 from knowledge.corpus import ARTICLE_SUFFIXES, CATALOG_NAME, Corpus, load_corpus
 from knowledge.errors import IndexLoadError
+from knowledge.glossary import DEFAULT_GLOSSARY, Glossary, load_glossary
 from knowledge.index import FORMAT_VERSION, Index, IndexOptions
 from knowledge.packed import FORMAT_VERSION as CORPUS_FORMAT
 from knowledge.packed import load_saved_corpus, save_corpus
@@ -186,3 +188,41 @@ def cached_sentences(
     except OSError as exc:
         log.warning("could not save the sentences to %s: %s", path, exc)
     return sentences
+
+
+def cached_glossary(path: str | Path | None, cache_dir: Path) -> Glossary:
+    """The glossary, from a JSON copy saved under the digest of its file and of the code
+    that reads it (parsing the YAML took a fifth of a start), else read and saved.
+
+    A bad glossary file still raises GlossaryError (nothing is saved for it); an
+    unreadable or unwritable copy costs a re-read and a warning.
+    """
+    source = Path(path) if path is not None else DEFAULT_GLOSSARY
+    try:
+        digest = hashlib.sha256(Path(glossary_module.__file__ or "").read_bytes())
+        digest.update(source.read_bytes())
+    except OSError:
+        return load_glossary(path)  # says clearly what is wrong with the path
+    saved = cache_dir / f"glossary-{digest.hexdigest()[:20]}.json"
+    if saved.exists():
+        try:
+            data = json.loads(saved.read_text(encoding="utf-8"))
+            groups = tuple(tuple(group) for group in data["groups"])
+            cues = {key: tuple(words) for key, words in data["cues"].items()}
+            if not all(
+                isinstance(p, str) for g in (*groups, *cues.values(), tuple(cues)) for p in g
+            ):
+                raise ValueError("not a saved glossary")
+            return Glossary(groups, cues)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("re-reading the glossary: %s: %s", saved, exc)
+    glossary = load_glossary(path)
+    data = {"groups": glossary.groups, "cues": glossary.cues}
+    tmp = saved.with_name(saved.name + ".tmp")
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(saved)
+    except OSError as exc:
+        log.warning("could not save the glossary to %s: %s", saved, exc)
+    return glossary

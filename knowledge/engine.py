@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -24,13 +24,18 @@ from knowledge.answer import (
     weigh_terms,
     word_share,
 )
-from knowledge.cache import cached_corpus, cached_index, cached_sentences
+from knowledge.cache import cached_corpus, cached_glossary, cached_index, cached_sentences
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
-from knowledge.passage_sentences import AnalysedSentences, PassageSentences, WeightedColumns
+from knowledge.passage_sentences import (
+    PassageSentences,
+    QuestionColumns,
+    SentenceColumns,
+    key_sentence_of,
+)
 from knowledge.query import Query, QueryParser
 from knowledge.sentences import split_sentences
 from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
@@ -115,12 +120,13 @@ class Engine:
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
         self._parser = QueryParser(
-            self.analyzer, index.vocabulary, glossary, index.surface or _surface_words(corpus)
+            self.analyzer, index.vocabulary, glossary, _SurfaceWords(index, corpus)
         )
         self._row_document = corpus.row_document
-        self._sentence_cache: dict[int, AnalysedSentences] = {}
+        self._sentence_cache: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._sentence_columns: dict[int, SentenceColumns] = {}
         # The last question's terms as columns (`_key_sentence`), for its few passages.
-        self._last_columns: tuple[WeightedTerms, WeightedColumns] | None = None
+        self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
         self._names_cache: dict[str, frozenset[str]] = {}
         self._name_is_distinctive: dict[str, bool] = {}
 
@@ -141,7 +147,10 @@ class Engine:
             corpus, digest = load_corpus(path), ""
         else:
             corpus, digest = cached_corpus(Path(path), Path(cache_dir))
-        glossary = load_glossary(glossary_path)
+        if cache_dir is None:
+            glossary = load_glossary(glossary_path)
+        else:
+            glossary = cached_glossary(glossary_path, Path(cache_dir))
         analyzer = Analyzer()
         # Sentences are worked out with an index that will be saved: a start from the
         # saved data then answers without analysing any passage. An engine built for
@@ -337,30 +346,26 @@ class Engine:
 
     def _key_sentence(self, row: int, weighted: WeightedTerms) -> str:
         """The passage's key sentence. With the build's sentences, terms are compared as
-        word-index columns: the question's stems are looked up once per question, not
-        each sentence's stems once per passage."""
+        word-index columns: the question's stems are looked up once per question, and a
+        passage's sentences are read from the saved arrays, not analysed."""
         if self.sentences is None:
             return key_sentence(self._sentences(row), weighted)
-        last = self._last_columns
+        last = self._last_question
         if last is None or last[0] is not weighted:
-            vocabulary = self.index.vocabulary
-            columns = [
-                (importance, tuple((vocabulary.get(stem, -1), f) for stem, f in alternatives))
-                for importance, alternatives in weighted
-            ]
-            last = self._last_columns = (weighted, columns)
-        return key_sentence(self._sentences(row), last[1])
+            question = QuestionColumns.of(weighted, self.index.vocabulary)
+            last = self._last_question = (weighted, question)
+        found = self._sentence_columns.get(row)
+        if found is None:
+            if len(self._sentence_columns) >= SENTENCE_CACHE_SIZE:
+                self._sentence_columns.clear()
+            found = self._sentence_columns[row] = self.sentences.lists_of(row)
+        return key_sentence_of(self.corpus.passages[row].text, found, last[1])
 
-    def _sentences(self, row: int) -> AnalysedSentences:
-        """A passage's sentences with their terms (stems, or the build's word-index
-        columns), remembered: popular passages come back often."""
+    def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:
+        """A passage's analysed sentences, remembered: popular passages come back often."""
         found = self._sentence_cache.get(row)
         if found is None:
-            text = self.corpus.passages[row].text
-            if self.sentences is not None:
-                found = self.sentences.columns_of(row, text)
-            else:
-                found = analysed_sentences(text, self.analyzer)
+            found = analysed_sentences(self.corpus.passages[row].text, self.analyzer)
             if len(self._sentence_cache) >= SENTENCE_CACHE_SIZE:
                 self._sentence_cache.clear()
             self._sentence_cache[row] = found
@@ -530,6 +535,18 @@ def _load_or_build_sentences(
         len(index.vocabulary),
         len(corpus.passages),
     )
+
+
+class _SurfaceWords:
+    """The written words spelling correction may correct to: the index's, else the
+    corpus's own; read only when the query parser first needs them."""
+
+    def __init__(self, index: Index, corpus: Corpus) -> None:
+        self._index = index
+        self._corpus = corpus
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.surface or _surface_words(self._corpus))
 
 
 def _surface_words(corpus: Corpus) -> set[str]:

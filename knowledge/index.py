@@ -109,9 +109,12 @@ class Index:
         weights: sparse.csc_matrix,
         idf: np.ndarray,
         options: IndexOptions,
-        surface: Sequence[str] = (),
+        surface: Sequence[str] | np.ndarray = (),
     ) -> None:
-        self.surface = tuple(surface)
+        # A loaded index keeps its written words packed until the query parser needs
+        # them (a word unknown to the corpus): decoding them costs a tenth of a start.
+        self._packed_surface = surface if isinstance(surface, np.ndarray) else None
+        self._surface = None if self._packed_surface is not None else tuple(surface)
         self.vocabulary: Mapping[str, int]
         if isinstance(vocabulary, PairColumns):
             self.terms: list[str] | None = None
@@ -128,6 +131,13 @@ class Index:
     @property
     def size(self) -> int:
         return self.weights.shape[0]
+
+    @property
+    def surface(self) -> tuple[str, ...]:
+        """The corpus's written words, which spelling correction may correct to."""
+        if self._surface is None:
+            self._surface = tuple(_unpack(self._packed_surface))
+        return self._surface
 
     @classmethod
     def build(
@@ -294,7 +304,11 @@ class Index:
                 "indptr": self.weights.indptr,
                 "shape": np.asarray(self.weights.shape, dtype=np.int64),
                 "idf": self.idf,
-                "surface": _pack(self.surface),
+                "surface": (
+                    self._packed_surface
+                    if self._packed_surface is not None
+                    else _pack(self.surface)
+                ),
                 **columns,
             },
         )
@@ -318,7 +332,9 @@ class Index:
                 vocabulary = PairColumns(words, saved["codes"], int(meta["width"]))
             else:
                 vocabulary = _unpack(saved["terms"])
-            surface = _unpack(saved["surface"])
+            surface = saved["surface"]
+            if surface.dtype != np.uint8 or surface.ndim != 1:
+                raise ValueError("written words are not a UTF-8 buffer")
             idf = saved["idf"]
             options = IndexOptions(**meta["options"])
         except IndexLoadError:

@@ -99,13 +99,17 @@ class PackedDocuments(_Lazy[Document]):
         self, ids: list[str], titles: PackedStrings, texts: PackedStrings, meta: PackedStrings
     ) -> None:
         self.ids = ids
-        self._memo = {}
+        self._memo: dict[int, Document] = {}
         self._titles = titles
         self._texts = texts
         self._meta = meta
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:  # type: ignore[override]
+        found = self._memo.get(index) if type(index) is int else None
+        return found if found is not None else super().__getitem__(index)
 
     def _make(self, index: int) -> Document:
         meta = json.loads(self._meta[index])
@@ -133,7 +137,7 @@ class PackedPassages(_Lazy[Passage]):
         section_of: np.ndarray,
     ) -> None:
         self._document_ids = document_ids
-        self._memo = {}
+        self._memo: dict[int, Passage] = {}
         self.row_document = row_document
         self._positions = positions
         self._texts = texts
@@ -142,6 +146,11 @@ class PackedPassages(_Lazy[Passage]):
 
     def __len__(self) -> int:
         return len(self._texts)
+
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:  # type: ignore[override]
+        # An answer reads its passages some 25 times: a remembered one in one look-up.
+        found = self._memo.get(index) if type(index) is int else None
+        return found if found is not None else super().__getitem__(index)
 
     def _make(self, index: int) -> Passage:
         doc_id = self._document_ids[int(self.row_document[index])]

@@ -9,7 +9,7 @@ slices the passage's text and looks its columns up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +22,83 @@ from knowledge.termids import AnalysedCorpus
 # 2: arrayfile, not .npz.
 FORMAT_VERSION = 2
 
-# A passage's sentences with their terms: stems (`answer.analysed_sentences`) or columns.
-AnalysedSentences = tuple[tuple[str, frozenset[str]], ...] | tuple[tuple[str, frozenset[int]], ...]
-# A question's weighted terms (`answer.WeightedTerms`) as word-index columns, -1 if unknown.
-WeightedColumns = list[tuple[float, tuple[tuple[int, float], ...]]]
+# A passage's sentences with their stems, as `answer.analysed_sentences` gives them.
+AnalysedSentences = tuple[tuple[str, frozenset[str]], ...]
+
+
+@dataclass(frozen=True)
+class SentenceColumns:
+    """One passage's sentences as flat lists: sentence k is `text[spans[2k]:spans[2k+1]]`
+    and holds `columns[offsets[k]:offsets[k + 1]]`."""
+
+    spans: list[int]
+    offsets: list[int]
+    columns: list[int]
+
+
+@dataclass(frozen=True)
+class QuestionColumns:
+    """A question's weighted terms (`answer.WeightedTerms`) by word-index column: which
+    terms (by position) each column is an alternative for, and at what factor."""
+
+    alternatives_of: dict[int, list[tuple[int, float]]]
+    importances: list[float]
+    total: float
+
+    @classmethod
+    def of(
+        cls,
+        weighted: Sequence[tuple[float, Sequence[tuple[str, float]]]],
+        vocabulary: Mapping[str, int],
+    ) -> QuestionColumns:
+        alternatives_of: dict[int, list[tuple[int, float]]] = {}
+        total = 0.0
+        for term, (importance, alternatives) in enumerate(weighted):
+            total += importance
+            for stem, factor in alternatives:
+                column = vocabulary.get(stem)
+                if column is not None:
+                    alternatives_of.setdefault(column, []).append((term, factor))
+        return cls(alternatives_of, [importance for importance, _ in weighted], total)
+
+
+def key_sentence_of(text: str, sentences: SentenceColumns, question: QuestionColumns) -> str:
+    """`answer.key_sentence` over a passage's saved columns: the sentence holding most of
+    the question's idf mass, the shorter on a tie; same arithmetic, same result.
+
+    A sentence's columns are read once each against the question's (a dictionary hit),
+    where comparing sets would first build one per sentence: a passage shown for the
+    first time costs a third as much.
+    """
+    spans, offsets, columns = sentences.spans, sentences.offsets, sentences.columns
+    if len(offsets) == 2:
+        return text[spans[0] : spans[1]]
+    alternatives_of, importances, total = (
+        question.alternatives_of,
+        question.importances,
+        question.total,
+    )
+    best_span, best_key = 0, (-1.0, 0)
+    for k in range(len(offsets) - 1):
+        score = 0.0
+        best: list[float] | None = None
+        for column in columns[offsets[k] : offsets[k + 1]]:
+            found = alternatives_of.get(column)
+            if found is not None:
+                if best is None:
+                    best = [0.0] * len(importances)
+                for term, factor in found:
+                    if factor > best[term]:
+                        best[term] = factor
+        if best is not None:
+            matched = 0.0
+            for importance, factor in zip(importances, best, strict=True):
+                matched += importance * factor
+            score = round(matched / total, 6) if total else 0.0
+        key = (score, spans[2 * k] - spans[2 * k + 1])
+        if key > best_key:
+            best_span, best_key = k, key
+    return text[spans[2 * best_span] : spans[2 * best_span + 1]]
 
 
 @dataclass(frozen=True)
@@ -74,16 +147,15 @@ class PassageSentences:
             for n, (a, b) in enumerate(bounds)
         )
 
-    def columns_of(self, row: int, text: str) -> tuple[tuple[str, frozenset[int]], ...]:
-        """Passage `row`'s sentences with their word-index columns (`of` with each
-        column's term): cheaper, for comparing with a question's terms as columns."""
+    def lists_of(self, row: int) -> SentenceColumns:
+        """Passage `row`'s sentences as flat lists (`key_sentence_of` reads them)."""
         start, end = int(self.first[row]), int(self.first[row + 1])
-        offsets = self.offsets[start : end + 1].tolist()
-        base = offsets[0]
-        columns = self.columns[base : offsets[-1]].tolist()
-        return tuple(
-            (text[a:b], frozenset(columns[offsets[n] - base : offsets[n + 1] - base]))
-            for n, (a, b) in enumerate(self.spans[start:end].tolist())
+        offsets = self.offsets[start : end + 1]
+        base = int(offsets[0])
+        return SentenceColumns(
+            self.spans[start:end].ravel().tolist(),
+            (offsets - base).tolist(),
+            self.columns[base : int(offsets[-1])].tolist(),
         )
 
     def save(self, path: Path, key: str) -> None:

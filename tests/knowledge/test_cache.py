@@ -187,3 +187,47 @@ def test_sentences_key_changes_with_the_corpus_and_not_with_index_options(corpus
     digest = source_digest(corpus)
     assert sentences_key(Analyzer(), digest) == sentences_key(Analyzer(), digest)
     assert sentences_key(Analyzer(), digest) != sentences_key(Analyzer(), "another corpus")
+
+
+def test_glossary_is_read_from_its_saved_copy_until_it_changes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    from knowledge.glossary import DEFAULT_GLOSSARY
+
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text(DEFAULT_GLOSSARY.read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = Engine.from_corpus(corpus, glossary_path=glossary, cache_dir=cache)
+    assert len(list(cache.glob("glossary-*.json"))) == 1
+    assert Engine.from_corpus(corpus, glossary_path=glossary, cache_dir=cache).glossary == (
+        first.glossary
+    )
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace("terms:", "terms:\n  - [zorblax, epik]", 1),
+        encoding="utf-8",
+    )
+    edited = Engine.from_corpus(corpus, glossary_path=glossary, cache_dir=cache)
+    assert ("zorblax", "epik") in edited.glossary.groups
+    assert "Epik" in edited.ask("Zorblax").best.text
+
+
+def test_corrupt_saved_glossary_is_read_again_with_a_warning(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    expected = Engine.from_corpus(corpus, cache_dir=cache)
+    for saved in cache.glob("glossary-*.json"):
+        saved.write_text('{"groups": [[1, 2]], "cues": {}}', encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert engine.glossary == expected.glossary
+    assert "re-reading the glossary" in caplog.text
+
+
+def test_bad_glossary_fails_the_start_even_with_a_cache(corpus: Path, tmp_path: Path) -> None:
+    from knowledge.errors import GlossaryError
+
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("terms: [oops", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="malformed YAML"):
+        Engine.from_corpus(corpus, glossary_path=glossary, cache_dir=tmp_path / "cache")

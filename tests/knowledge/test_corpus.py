@@ -148,6 +148,21 @@ def test_jsonl_bad_line_is_named(tmp_path: Path) -> None:
         load_corpus(path)
 
 
+def test_jsonl_lines_read_the_same_whatever_the_line_endings(tmp_path: Path) -> None:
+    records = ['{"id": "x1", "text": "Un texte."}', '{"id": "x2", "text": "Épik, encore."}']
+    unix, windows = tmp_path / "unix.jsonl", tmp_path / "windows.jsonl"
+    unix.write_bytes("\n".join(records).encode())
+    windows.write_bytes("\r\n".join(records).encode() + b"\r\n")
+    assert load_corpus(windows).passages == load_corpus(unix).passages
+
+
+def test_jsonl_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_bytes('{"id": "x1", "text": "Épik"}'.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"c\.jsonl: not UTF-8 text \(byte 22\)"):
+        load_corpus(path)
+
+
 @pytest.mark.skipif(not PIAF.exists(), reason="shared PIAF corpus not present")
 def test_piaf_corpus_loads_every_paragraph() -> None:
     corpus = load_corpus(PIAF / "corpus.jsonl")

@@ -76,3 +76,22 @@ def test_passages_read_the_same_with_or_without_their_sentences(engine: Engine) 
     assert with_sentences.terms == without.terms
     assert np.array_equal(with_sentences.bodies.ids, without.bodies.ids)
     assert np.array_equal(with_sentences.bodies.offsets, without.bodies.offsets)
+
+
+def test_key_sentence_over_saved_columns_is_the_one_over_stems(saved: Engine) -> None:
+    """Every passage against several questions (synonyms, families, unknown words and
+    ties included): reading columns must pick exactly the sentence stems would."""
+    from knowledge.answer import key_sentence, weigh_terms
+    from knowledge.passage_sentences import QuestionColumns, key_sentence_of
+
+    assert saved.sentences is not None
+    questions = ["Chez quel hébergeur Parler est-il revenu en ligne ?",
+                 "Pourquoi AWS a-t-il suspendu Parler ?", "Who sued Amazon?",
+                 "plainte tribunal Seattle juge", "zorblax Parler", "Parler"]  # fmt: skip
+    for question in questions:
+        weighted = weigh_terms(saved.parse(question), saved.index.idf_of)
+        columns = QuestionColumns.of(weighted, saved.index.vocabulary)
+        for row, passage in enumerate(saved.corpus.passages):
+            expected = key_sentence(analysed_sentences(passage.text, saved.analyzer), weighted)
+            lists = saved.sentences.lists_of(row)
+            assert key_sentence_of(passage.text, lists, columns) == expected
