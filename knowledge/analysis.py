@@ -101,19 +101,11 @@ def fold(text: str) -> str:
 
 
 def _fold_characters(text: str) -> str:
-    if text.isascii():
-        text = text.lower()
-    else:
+    if not text.isascii():
         latin = _fold_latin1(text)
         if latin is not None:
             return latin
-        text = unicodedata.normalize("NFKC", text).casefold()
-        text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
-    # One C-speed replace per mark present beats str.translate with a dict.
-    for mark, plain in _CHAR_REPLACEMENTS:
-        if mark in text:
-            text = text.replace(mark, plain)
-    return text
+    return _slow_fold(text)
 
 
 def _fold_latin1(text: str) -> str | None:
@@ -145,6 +137,7 @@ def _slow_fold(text: str) -> str:
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
         text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    # One C-speed replace per mark present beats str.translate with a dict.
     for mark, plain in _CHAR_REPLACEMENTS:
         if mark in text:
             text = text.replace(mark, plain)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from knowledge import corpus as corpus_module
 from knowledge import glossary as glossary_module
@@ -24,6 +25,13 @@ from knowledge.passage_sentences import FORMAT_VERSION as SENTENCES_FORMAT
 from knowledge.passage_sentences import PassageSentences
 
 log = logging.getLogger(__name__)
+
+
+class _Saveable(Protocol):
+    def save(self, path: Path, key: str) -> None: ...
+
+
+T = TypeVar("T", bound=_Saveable)
 
 ENGINE_VERSION = "0.1.0"
 
@@ -135,18 +143,26 @@ def cached_index(
     """
     key = index_key(analyzer, options, digest_of_corpus)
     path = Path(cache_dir) / f"index-{key[:20]}.arrays"
+    return _load_or_build(path, key, "index", lambda: Index.load(path, key, words), build)
+
+
+def _load_or_build(
+    path: Path, key: str, what: str, load: Callable[[], T], build: Callable[[], T]
+) -> T:
+    """The saved thing at `path`, else built and saved there (`what` names it in the
+    warnings): a corrupt, unreadable or unwritable file costs a rebuild, never a crash."""
     if path.exists():
         try:
-            return Index.load(path, key, words)
+            return load()
         except IndexLoadError as exc:
-            log.warning("rebuilding the index: %s", exc)
-    index = build()
+            log.warning("rebuilding the %s: %s", what, exc)
+    built = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(path, key)
+        built.save(path, key)
     except OSError as exc:
-        log.warning("could not save the index to %s: %s", path, exc)
-    return index
+        log.warning("could not save the %s to %s: %s", what, path, exc)
+    return built
 
 
 def sentences_key(analyzer: Analyzer, digest_of_corpus: str) -> str:
@@ -176,18 +192,11 @@ def cached_sentences(
     unreadable or unwritable file costs a rebuild and a warning, never a crash."""
     key = sentences_key(analyzer, digest_of_corpus)
     path = Path(cache_dir) / f"sentences-{key[:20]}.arrays"
-    if path.exists():
-        try:
-            return PassageSentences.load(path, key, width, passages)
-        except IndexLoadError as exc:
-            log.warning("rebuilding the sentences: %s", exc)
-    sentences = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        sentences.save(path, key)
-    except OSError as exc:
-        log.warning("could not save the sentences to %s: %s", path, exc)
-    return sentences
+
+    def load() -> PassageSentences:
+        return PassageSentences.load(path, key, width, passages)
+
+    return _load_or_build(path, key, "sentences", load, build)
 
 
 def cached_glossary(path: str | Path | None, cache_dir: Path) -> Glossary:
