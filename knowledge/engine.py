@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -128,6 +129,7 @@ class Engine:
         # The last question's terms as columns (`_key_sentence`), for its few passages.
         self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
         self._names_cache: dict[str, frozenset[str]] = {}
+        self._contents: dict[int, tuple[frozenset[int], float]] = {}
         self._name_is_distinctive: dict[str, bool] = {}
 
     @classmethod
@@ -277,39 +279,51 @@ class Engine:
             return hits
         floor = CONSENSUS_MIN_RATIO * hits[0].score
         strong = [h for h in hits if h.score >= floor]
-        documents = np.asarray([self._row_document[h.row] for h in strong])
-        if len(set(documents.tolist())) < 2:
+        documents = [self._row_document[h.row] for h in strong]
+        if len(set(documents)) < 2:
             return hits
-        vocabulary = self.index.vocabulary
-        asked = np.asarray(
-            [vocabulary[s] for group in query.groups for s, _ in group if s in vocabulary],
-            dtype=np.int64,
-        )
-        columns = [self._passage_columns(h.row) for h in strong]
-        owner = np.repeat(np.arange(len(strong)), [c.size for c in columns])
-        every_column = np.concatenate(columns)
-        # The question's own words are left out (a handful: a broadcast compare).
-        kept = ~(every_column[:, None] == asked[None, :]).any(axis=1)
-        every, position = np.unique(every_column[kept], return_inverse=True)
-        # One row per candidate over the columns any of them holds, weighted by idf
-        # (a repeated word is set twice to the same weight): the cosines are then one
-        # small product.
-        weights = np.zeros((len(strong), every.size), dtype=np.float64)
-        weights[owner[kept], position] = self.index.idf[every][position]
-        products = weights @ weights.T
-        norms = np.sqrt(np.diag(products))
-        norms[norms == 0] = 1.0
-        cosines = products / np.outer(norms, norms)
-        cosines[documents[:, None] == documents[None, :]] = 0.0
+        vocabulary, weight = self.index.vocabulary, self._squared_idf
+        asked = {vocabulary[s] for group in query.groups for s, _ in group if s in vocabulary}
+        # A handful of candidates and a few dozen words each: sets beat arrays here.
+        contents = [self._content(h.row) for h in strong]
+        norms = [
+            math.sqrt(total - sum(weight[c] for c in asked & words)) or 1.0
+            for words, total in contents
+        ]
         best = hits[0].score
-        relative = np.asarray([h.score for h in strong]) / best
-        support = cosines @ relative
+        support = [0.0] * len(strong)
+        for i in range(len(strong)):
+            for j in range(i + 1, len(strong)):
+                if documents[i] == documents[j]:
+                    continue
+                shared = sum(weight[c] for c in (contents[i][0] & contents[j][0]) - asked)
+                if shared:
+                    cosine = shared / (norms[i] * norms[j])
+                    support[i] += cosine * strong[j].score / best
+                    support[j] += cosine * strong[i].score / best
         boosted = {
-            h.row: h.score + CONSENSUS_WEIGHT * best * float(s)
+            h.row: h.score + CONSENSUS_WEIGHT * best * s
             for h, s in zip(strong, support, strict=True)
         }
         rescored = [Hit(h.row, boosted.get(h.row, h.score)) for h in hits]
         return sorted(rescored, key=lambda h: (-h.score, h.row))
+
+    def _content(self, row: int) -> tuple[frozenset[int], float]:
+        """A passage's word-index columns, each once, and the sum of their squared idf;
+        remembered, as strong candidates come back often."""
+        found = self._contents.get(row)
+        if found is None:
+            words = frozenset(self._passage_columns(row).tolist())
+            weight = self._squared_idf
+            found = (words, sum(weight[c] for c in words))
+            if len(self._contents) >= SENTENCE_CACHE_SIZE:
+                self._contents.clear()
+            self._contents[row] = found
+        return found
+
+    @cached_property
+    def _squared_idf(self) -> list[float]:
+        return (self.index.idf.astype(np.float64) ** 2).tolist()
 
     def _passage_columns(self, row: int) -> np.ndarray:
         """The word-index columns of a passage's text (repeats kept): from the build's
