@@ -286,8 +286,9 @@ class Engine:
         asked = {vocabulary[s] for group in query.groups for s, _ in group if s in vocabulary}
         # A handful of candidates and a few dozen words each: sets beat arrays here.
         contents = [self._content(h.row) for h in strong]
+        # max(0, ...): the difference of two float sums may fall a hair below zero.
         norms = [
-            math.sqrt(total - sum(weight[c] for c in asked & words)) or 1.0
+            math.sqrt(max(0.0, total - sum(weight[c] for c in asked & words))) or 1.0
             for words, total in contents
         ]
         best = hits[0].score

@@ -141,3 +141,15 @@ def test_question_about_the_corpus_subject_with_one_unknown_word_is_answered(
     # question is about what the articles are about.
     answer = engine.ask("Parler a-t-il changé de PDG ?")
     assert not answer.abstained
+
+
+def test_candidates_made_only_of_the_questions_words_do_not_break_corroboration(
+    tmp_path: Path,
+) -> None:
+    # Every word of these passages is a question word: nothing is left to compare.
+    records = [{"id": str(n), "title": "", "text": "Pont fermé. " * (n + 1)} for n in range(4)]
+    engine = Engine.from_corpus(_corpus(tmp_path, records), cache_dir=tmp_path / "cache")
+    for _ in range(2):  # built, then loaded from the saved sentences
+        answer = engine.ask("pont fermé")
+        assert not answer.abstained
+        engine = Engine.from_corpus(_corpus(tmp_path, records), cache_dir=tmp_path / "cache")
