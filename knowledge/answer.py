@@ -118,18 +118,10 @@ def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: Weig
     asked = {term for _, alternatives in weighted for term, _ in alternatives}
     best_sentence, best_key = sentences[0][0], (-1.0, 0)
     for sentence, terms in sentences:
-        score = 0.0
-        if not terms.isdisjoint(asked):
-            # coverage_of, inlined: this runs for every sentence of every passage shown.
-            total = matched = 0.0
-            for importance, alternatives in weighted:
-                total += importance
-                best = 0.0
-                for term, factor in alternatives:
-                    if factor > best and term in terms:
-                        best = factor
-                matched += importance * best
-            score = round(matched / total, 6) if total else 0.0
+        # Sentences holding none of the question's terms score 0 without the arithmetic.
+        score = (
+            0.0 if terms.isdisjoint(asked) else round(coverage_of(weighted, terms.__contains__), 6)
+        )
         key = (score, -len(sentence))
         if key > best_key:
             best_sentence, best_key = sentence, key

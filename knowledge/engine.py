@@ -31,7 +31,9 @@ from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
+from knowledge.memo import BoundedMemo
 from knowledge.passage_sentences import (
+    AnalysedSentences,
     PassageSentences,
     QuestionColumns,
     SentenceColumns,
@@ -124,13 +126,16 @@ class Engine:
             self.analyzer, index.vocabulary, glossary, _SurfaceWords(index, corpus)
         )
         self._row_document = corpus.row_document
-        self._sentence_cache: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
-        self._sentence_columns: dict[int, SentenceColumns] = {}
+        # Work per passage and per name, remembered: popular passages come back often.
+        self._sentence_cache: BoundedMemo[int, AnalysedSentences] = BoundedMemo(SENTENCE_CACHE_SIZE)
+        self._sentence_columns: BoundedMemo[int, SentenceColumns] = BoundedMemo(SENTENCE_CACHE_SIZE)
+        self._contents: BoundedMemo[int, tuple[frozenset[int], float]] = BoundedMemo(
+            SENTENCE_CACHE_SIZE
+        )
+        self._names_cache: BoundedMemo[str, frozenset[str]] = BoundedMemo(SENTENCE_CACHE_SIZE)
+        self._name_is_distinctive: BoundedMemo[str, bool] = BoundedMemo(SENTENCE_CACHE_SIZE)
         # The last question's terms as columns (`_key_sentence`), for its few passages.
         self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
-        self._names_cache: dict[str, frozenset[str]] = {}
-        self._contents: dict[int, tuple[frozenset[int], float]] = {}
-        self._name_is_distinctive: dict[str, bool] = {}
 
     @classmethod
     @collection_paused()
@@ -312,15 +317,12 @@ class Engine:
     def _content(self, row: int) -> tuple[frozenset[int], float]:
         """A passage's word-index columns, each once, and the sum of their squared idf;
         remembered, as strong candidates come back often."""
-        found = self._contents.get(row)
-        if found is None:
-            words = frozenset(self._passage_columns(row).tolist())
-            weight = self._squared_idf
-            found = (words, sum(weight[c] for c in words))
-            if len(self._contents) >= SENTENCE_CACHE_SIZE:
-                self._contents.clear()
-            self._contents[row] = found
-        return found
+        return self._contents.get(row, self._find_content)
+
+    def _find_content(self, row: int) -> tuple[frozenset[int], float]:
+        words = frozenset(self._passage_columns(row).tolist())
+        weight = self._squared_idf
+        return words, sum(weight[c] for c in words)
 
     @cached_property
     def _squared_idf(self) -> list[float]:
@@ -330,9 +332,7 @@ class Engine:
         """The word-index columns of a passage's text (repeats kept): from the build's
         sentences when at hand, else from its analysed sentences' stems."""
         if self.sentences is not None:
-            sentences = self.sentences
-            first, last = sentences.first[row], sentences.first[row + 1]
-            return sentences.columns[sentences.offsets[first] : sentences.offsets[last]]
+            return self.sentences.passage_columns(row)
         vocabulary = self.index.vocabulary
         stems = set().union(*(stems for _, stems in self._sentences(row)))
         return np.asarray(sorted(vocabulary[s] for s in stems if s in vocabulary), dtype=np.int64)
@@ -369,34 +369,20 @@ class Engine:
         if last is None or last[0] is not weighted:
             question = QuestionColumns.of(weighted, self.index.vocabulary)
             last = self._last_question = (weighted, question)
-        found = self._sentence_columns.get(row)
-        if found is None:
-            if len(self._sentence_columns) >= SENTENCE_CACHE_SIZE:
-                self._sentence_columns.clear()
-            found = self._sentence_columns[row] = self.sentences.lists_of(row)
+        found = self._sentence_columns.get(row, self.sentences.lists_of)
         return key_sentence_of(self.corpus.passages[row].text, found, last[1])
 
-    def _sentences(self, row: int) -> tuple[tuple[str, frozenset[str]], ...]:
+    def _sentences(self, row: int) -> AnalysedSentences:
         """A passage's analysed sentences, remembered: popular passages come back often."""
-        found = self._sentence_cache.get(row)
-        if found is None:
-            found = analysed_sentences(self.corpus.passages[row].text, self.analyzer)
-            if len(self._sentence_cache) >= SENTENCE_CACHE_SIZE:
-                self._sentence_cache.clear()
-            self._sentence_cache[row] = found
-        return found
+        return self._sentence_cache.get(
+            row, lambda row: analysed_sentences(self.corpus.passages[row].text, self.analyzer)
+        )
 
     def _distinctive_names(self, sentence: str) -> frozenset[str]:
         """Names in the sentence that a single article of the corpus uses (judged by the
         rarest of their stems, so a common word capitalised, "Web", is not one);
         remembered, as key sentences of popular passages come back often."""
-        found = self._names_cache.get(sentence)
-        if found is None:
-            found = self._find_distinctive_names(sentence)
-            if len(self._names_cache) >= SENTENCE_CACHE_SIZE:
-                self._names_cache.clear()
-            self._names_cache[sentence] = found
-        return found
+        return self._names_cache.get(sentence, self._find_distinctive_names)
 
     def _find_distinctive_names(self, sentence: str) -> frozenset[str]:
         return frozenset(name for name in names_in(sentence) if self._is_distinctive(name))
@@ -404,12 +390,7 @@ class Engine:
     def _is_distinctive(self, name: str) -> bool:
         """Whether a single article uses the name; remembered, as names recur in many
         sentences ("Paris", "Parler")."""
-        found = self._name_is_distinctive.get(name)
-        if found is None:
-            if len(self._name_is_distinctive) >= SENTENCE_CACHE_SIZE:
-                self._name_is_distinctive.clear()
-            found = self._name_is_distinctive[name] = self._find_is_distinctive(name)
-        return found
+        return self._name_is_distinctive.get(name, self._find_is_distinctive)
 
     def _find_is_distinctive(self, name: str) -> bool:
         vocabulary, idf = self.index.vocabulary, self.index.idf

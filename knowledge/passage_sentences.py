@@ -147,6 +147,11 @@ class PassageSentences:
             for n, (a, b) in enumerate(bounds)
         )
 
+    def passage_columns(self, row: int) -> np.ndarray:
+        """Passage `row`'s word-index columns, all its sentences' in reading order."""
+        first, last = self.first[row], self.first[row + 1]
+        return self.columns[self.offsets[first] : self.offsets[last]]
+
     def lists_of(self, row: int) -> SentenceColumns:
         """Passage `row`'s sentences as flat lists (`key_sentence_of` reads them)."""
         start, end = int(self.first[row]), int(self.first[row + 1])

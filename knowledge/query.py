@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.analysis import Analyzer, fold, pairs_of
 from knowledge.analysis import words as all_words
 from knowledge.glossary import Glossary, GlossaryMatcher
+from knowledge.memo import BoundedMemo
 
 # Alternatives count for less than the word typed: a synonym or a guessed spelling is
 # evidence, but weaker than the user's own word.
@@ -74,7 +75,7 @@ class SpellingCorrector:
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
         self._buckets: dict[tuple[str, int], list[str]] = {}
-        self._known: dict[tuple[str, int], list[str]] = {}
+        self._known: BoundedMemo[tuple[str, int], list[str]] = BoundedMemo(MAX_REMEMBERED_FAMILIES)
         for word in set(vocabulary_words):
             if word.isalpha():
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
@@ -86,14 +87,10 @@ class SpellingCorrector:
     def correct(self, word: str, limit: int = 3) -> list[str]:
         """Closest corpus words (fewest edits, then alphabetical), at most `limit`;
         remembered, as the same unknown words come back."""
-        found = self._known.get((word, limit))
-        if found is None:
-            if len(self._known) >= MAX_REMEMBERED_FAMILIES:
-                self._known.clear()
-            found = self._known[word, limit] = self._correct(word, limit)
-        return list(found)
+        return list(self._known.get((word, limit), self._correct))
 
-    def _correct(self, word: str, limit: int) -> list[str]:
+    def _correct(self, asked: tuple[str, int]) -> list[str]:
+        word, limit = asked
         edits = self.max_edits(word)
         if edits == 0 or not word.isalpha():
             return []
@@ -118,23 +115,18 @@ class WordFamilies:
 
     def __init__(self, stems: Iterable[str]) -> None:
         self._sorted = sorted(stems)
-        self._known: dict[str, tuple[str, ...]] = {}
+        self._known: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(MAX_REMEMBERED_FAMILIES)
 
     def relatives(self, stem: str) -> tuple[str, ...]:
         """Stems that share all but the last few letters with `stem` (at least
         FAMILY_PREFIX - 1) and differ in length by at most FAMILY_MAX_SUFFIX: derivations,
         not longer words that merely start the same ("franc" is not "francfort").
         Remembered: question words recur."""
-        found = self._known.get(stem)
-        if found is None:
-            if len(self._known) >= MAX_REMEMBERED_FAMILIES:
-                self._known.clear()
-            found = self._known[stem] = tuple(self._relatives(stem))
-        return found
+        return self._known.get(stem, self._relatives)
 
-    def _relatives(self, stem: str) -> list[str]:
+    def _relatives(self, stem: str) -> tuple[str, ...]:
         if len(stem) < FAMILY_PREFIX - 1:
-            return []
+            return ()
         prefix = stem[: FAMILY_PREFIX - 1]
         after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         start = bisect_left(self._sorted, prefix)
@@ -150,7 +142,7 @@ class WordFamilies:
             )
             if shared >= max(FAMILY_PREFIX, min(len(stem), len(other)) - 2):
                 found.append(other)
-        return found
+        return tuple(found)
 
 
 class QueryParser:
