@@ -166,13 +166,15 @@ def split_related(
     def answers_with(ranked: RankedPassage) -> set[str]:
         return {n for n in distinctive(ranked) if n.casefold() not in asked}
 
-    best_names = answers_with(best)
+    best_names: set[str] | None = None  # worked out once another passage qualifies
     corroborating: list[RankedPassage] = []
     conflicting: list[RankedPassage] = []
     seen_docs = {best.document.id}
     for other in others:
         if other.document.id in seen_docs or other.score < CONFLICT_SCORE_RATIO * best.score:
             continue
+        if best_names is None:
+            best_names = answers_with(best)
         names = answers_with(other) if best_names else set()
         if names and not (best_names & names):
             conflicting.append(other)

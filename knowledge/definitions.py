@@ -52,7 +52,9 @@ def definition_subject(question: str) -> str | None:
     """The folded thing a definition question asks about, or None for other questions
     (remembered: ranking and the key sentence both ask)."""
     folded = fold(question)
-    match = _QUESTION.match(folded) or _SUBJECT_FIRST.match(folded)
+    match = _QUESTION.match(folded) or (
+        _SUBJECT_FIRST.match(folded) if "c'est quoi" in folded else None
+    )
     if not match:
         return None
     subject = _LEADING_ARTICLE.sub("", match.group("subject").strip())

@@ -221,19 +221,24 @@ class Engine:
         # Key sentences cost most of an answer: the passages shown get one; the other
         # articles' strong passages (which may corroborate or contradict the best one)
         # get one only if the comparison needs it or they are shown as related.
-        best_doc = self.corpus.passages[hits[0].row].doc_id
         shown = [best] + [self._ranked(weighted, hit, holding) for hit in hits[1:k]]
         subject = definition_subject(question)
         if subject:
             shown = [_defining_sentence_first(ranked, subject) for ranked in shown]
             best = shown[0]
-        row_of = {self.corpus.passages[hit.row].id: hit.row for hit in hits}
-        candidates = [
-            self._ranked(weighted, hit, holding, with_sentence=False)
+        # Told apart by row, so the passages no comparison can use are never read.
+        row_document = self._row_document
+        best_doc = row_document[hits[0].row]
+        related = [
+            hit
             for hit in hits[k:]
-            if hit.score >= CONFLICT_SCORE_RATIO * best.score
-            and self.corpus.passages[hit.row].doc_id != best_doc
+            if hit.score >= CONFLICT_SCORE_RATIO * best.score and row_document[hit.row] != best_doc
         ]
+        candidates = [self._ranked(weighted, hit, holding, with_sentence=False) for hit in related]
+        row_of = {
+            ranked.passage.id: hit.row
+            for ranked, hit in zip(shown + candidates, hits[: len(shown)] + related, strict=True)
+        }
 
         def with_sentence(ranked: RankedPassage) -> RankedPassage:
             if ranked.sentence:
@@ -292,8 +297,9 @@ class Engine:
         # A handful of candidates and a few dozen words each: sets beat arrays here.
         contents = [self._content(h.row) for h in strong]
         # max(0, ...): the difference of two float sums may fall a hair below zero.
+        weight_of = weight.__getitem__
         norms = [
-            math.sqrt(max(0.0, total - sum(weight[c] for c in asked & words))) or 1.0
+            math.sqrt(max(0.0, total - sum(map(weight_of, asked & words)))) or 1.0
             for words, total in contents
         ]
         best = hits[0].score
@@ -302,7 +308,7 @@ class Engine:
             for j in range(i + 1, len(strong)):
                 if documents[i] == documents[j]:
                     continue
-                shared = sum(weight[c] for c in (contents[i][0] & contents[j][0]) - asked)
+                shared = sum(map(weight_of, (contents[i][0] & contents[j][0]) - asked))
                 if shared:
                     cosine = shared / (norms[i] * norms[j])
                     support[i] += cosine * strong[j].score / best
@@ -321,8 +327,7 @@ class Engine:
 
     def _find_content(self, row: int) -> tuple[frozenset[int], float]:
         words = frozenset(self._passage_columns(row).tolist())
-        weight = self._squared_idf
-        return words, sum(weight[c] for c in words)
+        return words, sum(map(self._squared_idf.__getitem__, words))
 
     @cached_property
     def _squared_idf(self) -> list[float]:

@@ -363,8 +363,10 @@ def top_k(scores: np.ndarray, k: int) -> list[Hit]:
     if candidates.size > k:
         part = np.argpartition(-scores[candidates], k - 1)[:k]
         candidates = candidates[part]
-    order = np.lexsort((candidates, -scores[candidates]))
-    return [Hit(int(candidates[i]), float(scores[candidates[i]])) for i in order]
+    values = scores[candidates]
+    order = np.lexsort((candidates, -values))
+    rows, ranked = candidates[order].tolist(), values[order].tolist()
+    return [Hit(row, score) for row, score in zip(rows, ranked, strict=True)]
 
 
 def _weigh(

@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+_MISSING = object()
 
 
 class BoundedMemo(Generic[K, V]):
@@ -21,10 +22,11 @@ class BoundedMemo(Generic[K, V]):
         self._found: dict[K, V] = {}
 
     def get(self, key: K, make: Callable[[K], V]) -> V:
-        try:
-            return self._found[key]
-        except KeyError:
-            pass
+        # A sentinel, not KeyError: most keys are new when a question brings new
+        # passages, and raising costs more than the look-up.
+        found = self._found.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
         if len(self._found) >= self._limit:
             self._found.clear()
         value = self._found[key] = make(key)
