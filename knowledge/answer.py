@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from knowledge.analysis import fold, stop_words
 from knowledge.corpus import Document, Passage
+from knowledge.index import Hit
 from knowledge.query import Query, QueryTerm
 from knowledge.sentences import split_sentences
 
@@ -148,39 +149,43 @@ def _name_of(match: str) -> str:
 
 
 def split_related(
-    best: RankedPassage,
-    others: Sequence[RankedPassage],
+    best: Hit,
+    others: Sequence[Hit],
     question: str,
-    distinctive: Callable[[RankedPassage], frozenset[str]],
-) -> tuple[tuple[RankedPassage, ...], tuple[RankedPassage, ...]]:
+    article_of: Callable[[int], int],
+    distinctive: Callable[[int], frozenset[str]],
+) -> tuple[list[Hit], list[Hit]]:
     """Sorts other articles' strong passages into corroborating and conflicting ones.
 
     Two key sentences conflict when each names something only its own article names
     (SkySilk in one, Epik in the other) and the question names neither: they give
-    different answers to the same question. `distinctive` gives the names of a passage's
-    key sentence that only its article uses; it is asked about other passages only
-    when the best one has such names, as otherwise nothing can conflict.
+    different answers to the same question. Passages are told by row: `article_of`
+    gives a row's article, `distinctive` the names of its key sentence that only its
+    article uses. Those names are asked for only when another article's passage
+    scores high enough to compare, and for the others only when the best passage has
+    such names, as otherwise nothing can conflict: the rest is never worked out.
     """
     asked = {w.casefold() for w in re.findall(r"\w+", question)}
 
-    def answers_with(ranked: RankedPassage) -> set[str]:
-        return {n for n in distinctive(ranked) if n.casefold() not in asked}
+    def answers_with(row: int) -> set[str]:
+        return {n for n in distinctive(row) if n.casefold() not in asked}
 
-    best_names: set[str] | None = None  # worked out once another passage qualifies
-    corroborating: list[RankedPassage] = []
-    conflicting: list[RankedPassage] = []
-    seen_docs = {best.document.id}
+    best_names: set[str] | None = None
+    corroborating: list[Hit] = []
+    conflicting: list[Hit] = []
+    seen_articles = {article_of(best.row)}
     for other in others:
-        if other.document.id in seen_docs or other.score < CONFLICT_SCORE_RATIO * best.score:
+        article = article_of(other.row)
+        if article in seen_articles or other.score < CONFLICT_SCORE_RATIO * best.score:
             continue
         if best_names is None:
-            best_names = answers_with(best)
-        names = answers_with(other) if best_names else set()
+            best_names = answers_with(best.row)
+        names = answers_with(other.row) if best_names else set()
         if names and not (best_names & names):
             conflicting.append(other)
         elif other.score >= CORROBORATION_SCORE_RATIO * best.score:
             corroborating.append(other)
         else:
             continue
-        seen_docs.add(other.document.id)
-    return tuple(corroborating), tuple(conflicting)
+        seen_articles.add(article)
+    return corroborating, conflicting

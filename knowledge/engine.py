@@ -14,7 +14,6 @@ import numpy as np
 
 from knowledge.analysis import Analyzer, PairAnalyzer, words
 from knowledge.answer import (
-    CONFLICT_SCORE_RATIO,
     Answer,
     RankedPassage,
     WeightedTerms,
@@ -220,46 +219,41 @@ class Engine:
             return self._abstain(question, "no passage covers the question", corrections)
         # Key sentences cost most of an answer: the passages shown get one; the other
         # articles' strong passages (which may corroborate or contradict the best one)
-        # get one only if the comparison needs it or they are shown as related.
+        # are compared by row, and read and given one only if the comparison needs it
+        # or they are shown as related.
         shown = [best] + [self._ranked(weighted, hit, holding) for hit in hits[1:k]]
         subject = definition_subject(question)
         if subject:
             shown = [_defining_sentence_first(ranked, subject) for ranked in shown]
             best = shown[0]
-        # Told apart by row, so the passages no comparison can use are never read.
-        row_document = self._row_document
-        best_doc = row_document[hits[0].row]
-        related = [
-            hit
-            for hit in hits[k:]
-            if hit.score >= CONFLICT_SCORE_RATIO * best.score and row_document[hit.row] != best_doc
-        ]
-        candidates = [self._ranked(weighted, hit, holding, with_sentence=False) for hit in related]
-        row_of = {
-            ranked.passage.id: hit.row
-            for ranked, hit in zip(shown + candidates, hits[: len(shown)] + related, strict=True)
-        }
+        by_row = {hit.row: ranked for hit, ranked in zip(hits, shown, strict=False)}
+        sentences = {row: ranked.sentence for row, ranked in by_row.items()}
 
-        def with_sentence(ranked: RankedPassage) -> RankedPassage:
-            if ranked.sentence:
-                return ranked
-            row = row_of[ranked.passage.id]
-            return replace(ranked, sentence=self._key_sentence(row, weighted))
+        def sentence_of(row: int) -> str:
+            found = sentences.get(row)
+            if found is None:
+                found = sentences[row] = self._key_sentence(row, weighted)
+            return found
+
+        def ranked_of(hit: Hit) -> RankedPassage:
+            found = by_row.get(hit.row)
+            if found is None:
+                found = self._ranked(weighted, hit, holding, sentence_of(hit.row))
+            return found
 
         corroborating, conflicting = split_related(
-            best,
-            shown[1:] + candidates,
+            hits[0],
+            hits[1:],
             question,
-            lambda ranked: self._distinctive_names(with_sentence(ranked).sentence),
+            self._row_document.__getitem__,
+            lambda row: self._distinctive_names(sentence_of(row)),
         )
-        corroborating = tuple(map(with_sentence, corroborating))
-        conflicting = tuple(map(with_sentence, conflicting))
         return Answer(
             question=question,
             passages=tuple(shown),
             abstained=False,
-            corroborating=corroborating,
-            conflicting=conflicting,
+            corroborating=tuple(map(ranked_of, corroborating)),
+            conflicting=tuple(map(ranked_of, conflicting)),
             corrections=corrections,
         )
 
@@ -353,14 +347,15 @@ class Engine:
         weighted: WeightedTerms,
         hit: Hit,
         holding: dict[str, frozenset[int]],
-        with_sentence: bool = True,
+        sentence: str | None = None,
     ) -> RankedPassage:
+        """The hit as an answer passage; its key sentence found unless given."""
         passage = self.corpus.passages[hit.row]
         return RankedPassage(
             passage=passage,
             document=self.corpus.document(passage.doc_id),
             score=hit.score,
-            sentence=self._key_sentence(hit.row, weighted) if with_sentence else "",
+            sentence=self._key_sentence(hit.row, weighted) if sentence is None else sentence,
             coverage=word_share(weighted, lambda stem: hit.row in holding[stem]),
         )
 

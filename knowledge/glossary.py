@@ -94,6 +94,11 @@ class GlossaryMatcher:
                     self._phrases.setdefault(key, set()).add(number)
                 stems.extend(self._fr(w) for w in phrase_words)
             self._group_stems.append(tuple(dict.fromkeys(stems)))
+        # The longest phrase starting with each stem: a question word that starts none
+        # (most of them) is passed over without trying its five windows.
+        self._longest_from: dict[str, int] = {}
+        for key in self._phrases:
+            self._longest_from[key[0]] = max(self._longest_from.get(key[0], 0), len(key))
 
     def _keys(self, phrase_words: Sequence[str]) -> set[tuple[str, ...]]:
         return {tuple(self._fr(w) for w in phrase_words), tuple(self._en(w) for w in phrase_words)}
@@ -104,9 +109,14 @@ class GlossaryMatcher:
         # Each word stemmed once, not once per window it falls in (up to five).
         french = tuple(map(self._fr, question_words))
         english = tuple(map(self._en, question_words))
+        longest_from = self._longest_from
         position = 0
         while position < len(question_words):
-            for length in range(min(MAX_PHRASE_WORDS, len(question_words) - position), 0, -1):
+            longest = max(
+                longest_from.get(french[position], 0), longest_from.get(english[position], 0)
+            )
+            most = min(longest, MAX_PHRASE_WORDS, len(question_words) - position)
+            for length in range(most, 0, -1):
                 end = position + length
                 groups: set[int] = set()
                 for key in {french[position:end], english[position:end]}:

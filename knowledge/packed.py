@@ -112,11 +112,12 @@ class PackedDocuments(_Lazy[Document]):
         return found if found is not None else super().__getitem__(index)
 
     def _make(self, index: int) -> Document:
-        meta = json.loads(self._meta[index])
+        # The index is checked once, by __getitem__: each column is read directly.
+        meta = json.loads(self._meta._make(index))
         return Document(
             id=self.ids[index],
-            title=self._titles[index],
-            text=self._texts[index],
+            title=self._titles._make(index),
+            text=self._texts._make(index),
             date=meta["date"],
             lang=meta["lang"],
             sources=tuple(meta["sources"]),
@@ -160,8 +161,8 @@ class PackedPassages(_Lazy[Passage]):
             id=f"{doc_id}:{position}",
             doc_id=doc_id,
             position=position,
-            text=self._texts[index],
-            section=self._sections[section] if section >= 0 else None,
+            text=self._texts._make(index),
+            section=self._sections._make(section) if section >= 0 else None,
         )
 
 

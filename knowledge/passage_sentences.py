@@ -157,13 +157,13 @@ class PassageSentences:
 
     def lists_of(self, row: int) -> SentenceColumns:
         """Passage `row`'s sentences as flat lists (`key_sentence_of` reads them)."""
-        start, end = int(self.first[row]), int(self.first[row + 1])
-        offsets = self.offsets[start : end + 1]
-        base = int(offsets[0])
+        start, end = self.first[row : row + 2].tolist()
+        offsets = self.offsets[start : end + 1].tolist()
+        base = offsets[0]
         return SentenceColumns(
             self.spans[start:end].ravel().tolist(),
-            (offsets - base).tolist(),
-            self.columns[base : int(offsets[-1])].tolist(),
+            [offset - base for offset in offsets],
+            self.columns[base : offsets[-1]].tolist(),
         )
 
     def save(self, path: Path, key: str) -> None:
