@@ -118,16 +118,18 @@ class WordFamilies:
         self._known: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(MAX_REMEMBERED_FAMILIES)
 
     def relatives(self, stem: str) -> tuple[str, ...]:
-        """Stems that share all but the last few letters with `stem` (at least
-        FAMILY_PREFIX - 1) and differ in length by at most FAMILY_MAX_SUFFIX: derivations,
-        not longer words that merely start the same ("franc" is not "francfort").
-        Remembered: question words recur."""
+        """Stems sharing with `stem` all but the last two letters of the shorter (and
+        at least FAMILY_PREFIX), their lengths at most FAMILY_MAX_SUFFIX apart:
+        derivations, not longer words that merely start the same ("franc" is not
+        "francfort"). Remembered: question words recur."""
         return self._known.get(stem, self._relatives)
 
     def _relatives(self, stem: str) -> tuple[str, ...]:
-        if len(stem) < FAMILY_PREFIX - 1:
+        # Only stems starting with the same FAMILY_PREFIX letters can qualify: the
+        # binary search reads just their slice.
+        if len(stem) < FAMILY_PREFIX:
             return ()
-        prefix = stem[: FAMILY_PREFIX - 1]
+        prefix = stem[:FAMILY_PREFIX]
         after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         start = bisect_left(self._sorted, prefix)
         found = []

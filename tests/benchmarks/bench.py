@@ -83,10 +83,7 @@ def run_one(system: str, size: int, count: int) -> dict[str, float]:
         if system == "engine":
             from knowledge.engine import Engine
 
-            corpus = workdir / "corpus.jsonl"
-            corpus.write_text(
-                "\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8"
-            )
+            corpus = write_corpus(records, workdir)
             # Build: from the file to an engine ready to answer, nothing saved (bm25s's
             # build saves nothing either). Then a first start saves the corpus and
             # indexes, and the timed load is the next start.
@@ -108,33 +105,17 @@ def run_one(system: str, size: int, count: int) -> dict[str, float]:
             result.update(_percentiles("ask", full))
         elif system == "bm25s":
             import bm25s
-            import Stemmer
 
-            stemmer = Stemmer.Stemmer("french")
-            corpus = workdir / "corpus.jsonl"
-            corpus.write_text(
-                "\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8"
-            )
+            corpus = write_corpus(records, workdir)
             # Like the engine's, the build starts from the file on disk.
             start = time.perf_counter()
-            read = [json.loads(line) for line in corpus.read_text("utf-8").splitlines()]
-            texts = [f"{r['title']} {r['text']}" for r in read]
-            tokens = bm25s.tokenize(texts, stopwords="fr", stemmer=stemmer, show_progress=False)
-            retriever = bm25s.BM25()
-            retriever.index(tokens, show_progress=False)
+            retriever, ask = bm25s_retriever(corpus)
             result["build_s"] = time.perf_counter() - start
             retriever.save(workdir / "bm25s")
             result["disk_mb"] = directory_size(workdir / "bm25s") / 1e6
             start = time.perf_counter()
             bm25s.BM25.load(workdir / "bm25s")
             result["load_s"] = time.perf_counter() - start
-
-            def ask(question: str) -> None:
-                query = bm25s.tokenize(
-                    [question], stopwords="fr", stemmer=stemmer, show_progress=False
-                )
-                retriever.retrieve(query, k=10, show_progress=False, n_threads=1)
-
             result.update(_percentiles("retrieval", timed(ask, asked)))
         else:
             import numpy as np
@@ -155,6 +136,67 @@ def run_one(system: str, size: int, count: int) -> dict[str, float]:
     return result
 
 
+def write_corpus(records: list[dict[str, str]], workdir: Path) -> Path:
+    corpus = workdir / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return corpus
+
+
+def bm25s_retriever(corpus: Path):
+    """bm25s indexed from the .jsonl file, and its 10-best retrieval for one question."""
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("french")
+    read = [json.loads(line) for line in corpus.read_text("utf-8").splitlines()]
+    texts = [f"{r['title']} {r['text']}" for r in read]
+    tokens = bm25s.tokenize(texts, stopwords="fr", stemmer=stemmer, show_progress=False)
+    retriever = bm25s.BM25()
+    retriever.index(tokens, show_progress=False)
+
+    def ask(question: str) -> None:
+        query = bm25s.tokenize([question], stopwords="fr", stemmer=stemmer, show_progress=False)
+        retriever.retrieve(query, k=10, show_progress=False, n_threads=1)
+
+    return retriever, ask
+
+
+def run_side_by_side(size: int, count: int) -> dict[str, float]:
+    """The engine and bm25s timed question by question in one process, so a machine
+    that slows down mid-run slows both alike: the ratios are what this run is for.
+    Each question goes first to the engine's whole answer (nothing about it remembered
+    yet), then to its retrieval, then to bm25s."""
+    from knowledge.engine import Engine
+
+    asked = questions(count)
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        corpus = write_corpus(corpus_records(size), workdir)
+        _, bm25s_ask = bm25s_retriever(corpus)
+        Engine.from_corpus(corpus, cache_dir=workdir / "cache")
+        engine = Engine.from_corpus(corpus, cache_dir=workdir / "cache")
+
+        def retrieval(question: str) -> None:
+            engine.scores(engine.parse(question))
+
+        runs = (engine.ask, retrieval, bm25s_ask)
+        for question in asked[:WARMUP]:
+            for run in runs:
+                run(question)
+        times: list[list[float]] = [[], [], []]
+        for question in asked:
+            for run, found in zip(runs, times, strict=True):
+                start = time.perf_counter()
+                run(question)
+                found.append((time.perf_counter() - start) * 1000)
+    ask, retrieval_ms, bm25s_ms = times
+    return {
+        **_percentiles("ask", ask),
+        **_percentiles("retrieval", retrieval_ms),
+        **_percentiles("bm25s", bm25s_ms),
+    }
+
+
 def _percentiles(name: str, values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -171,7 +213,11 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("SYSTEM", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child[0], int(args.child[1]), args.queries)))
+        system, size = args.child[0], int(args.child[1])
+        if system == "side":
+            print(json.dumps(run_side_by_side(size, args.queries)))
+        else:
+            print(json.dumps(run_one(system, size, args.queries)))
         return
     print(
         f"machine: {subprocess.check_output(['nproc']).decode().strip()} cores; "
@@ -183,15 +229,12 @@ def main() -> None:
         f"{'ask/bm25s':>9} {'build/bm25s':>11} {'load/build':>10}"
     )
     print(header)
+    systems = args.systems.split(",")
+    side_by_side: dict[int, dict[str, float]] = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        rows = {}
-        for system in args.systems.split(","):
-            out = subprocess.run(
-                [sys.executable, "-m", "tests.benchmarks.bench", "--child", system, str(size),
-                 "--queries", str(args.queries)],
-                cwd=ROOT, capture_output=True, text=True, check=True,
-            )  # fmt: skip
-            rows[system] = json.loads(out.stdout.strip().splitlines()[-1])
+        rows = {system: _child(system, size, args.queries) for system in systems}
+        if "engine" in rows and "bm25s" in rows:
+            side_by_side[size] = _child("side", size, args.queries)
         base = rows.get("bm25s")
         for system, row in rows.items():
             nan = float("nan")
@@ -207,6 +250,34 @@ def main() -> None:
                 f"{row.get('load_s', nan) / row['build_s']:>10.3f}",
                 flush=True,
             )
+    if side_by_side:
+        print(
+            "\nside by side (engine and bm25s in one process, question by question; "
+            "each question's whole answer first)"
+        )
+        print(
+            f"{'size':>9} {'ask p50':>8} {'ask p95':>8} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'bm25s p50':>9} {'bm25s p95':>9} {'ask/bm25s':>9} {'p50/bm25s':>9}"
+        )
+        for size, row in side_by_side.items():
+            bm25s_p50 = row["bm25s_p50_ms"]
+            print(
+                f"{size:>9} {row['ask_p50_ms']:>8.2f} {row['ask_p95_ms']:>8.2f} "
+                f"{row['retrieval_p50_ms']:>8.2f} {row['retrieval_p95_ms']:>8.2f} "
+                f"{bm25s_p50:>9.2f} {row['bm25s_p95_ms']:>9.2f} "
+                f"{row['ask_p50_ms'] / bm25s_p50:>9.2f} "
+                f"{row['retrieval_p50_ms'] / bm25s_p50:>9.2f}"
+            )
+
+
+def _child(system: str, size: int, queries: int) -> dict[str, float]:
+    """One measurement in a fresh process (its own peak memory, nothing cached)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.bench", "--child", system, str(size),
+         "--queries", str(queries)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
