@@ -135,6 +135,12 @@ def names_in(sentence: str) -> set[str]:
     return {name for match in _NAME.findall(sentence) if (name := _name_of(match))}
 
 
+def names_in_order(text: str) -> list[str]:
+    """`names_in`, each name once in the order it first appears: for counting names
+    whose ties must not depend on the process's string hashing."""
+    return list(dict.fromkeys(name for match in _NAME.findall(text) if (name := _name_of(match))))
+
+
 @lru_cache(maxsize=65536)
 def _name_of(match: str) -> str:
     """The name a run of capitalised words stands for: without a leading stop word

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from knowledge.answer import (
     analysed_sentences,
     key_sentence,
     names_in,
+    names_in_order,
     split_related,
     weigh_terms,
     word_share,
@@ -77,6 +79,8 @@ PAIR_CONTEXT_WEIGHT = 0.25
 SENTENCE_CACHE_SIZE = 20_000
 # Questions kept for suggestions and autocomplete (Discord filters them as users type).
 SUGGESTION_POOL = 1000
+# Articles read at most to make them, whatever their questions.
+SUGGESTION_SAMPLE = 20_000
 # Documents read to name the corpus's topics in an abstention.
 TOPIC_SAMPLE = 2000
 
@@ -428,9 +432,19 @@ class Engine:
 
     @cached_property
     def _suggestion_pool(self) -> list[str]:
-        # Interleaved by article, so the first few suggestions cover different articles;
-        # computed once, as an abstention must stay as cheap as an answer.
-        by_doc = [list(d.questions) or [f"{d.title} ?"] for d in self.documents]
+        # Interleaved by article (each article's first question, then each one's second,
+        # ...), so the first few suggestions cover different articles; computed once, as
+        # an abstention must stay as cheap as an answer. When the articles' first
+        # questions fill the pool, only the articles read so far count: a million-article
+        # corpus reads about a thousand, not all of them.
+        by_doc: list[list[str]] = []
+        first_round: dict[str, None] = {}
+        for document in islice(self.documents, SUGGESTION_SAMPLE):
+            questions = list(document.questions) or [f"{document.title} ?"]
+            by_doc.append(questions)
+            first_round.setdefault(questions[0])
+            if len(first_round) == SUGGESTION_POOL:
+                return list(first_round)
         interleaved = [q for round_ in _round_robin(by_doc) for q in round_]
         return list(dict.fromkeys(interleaved))[:SUGGESTION_POOL]
 
@@ -441,8 +455,9 @@ class Engine:
     @cached_property
     def _topics(self) -> str:
         # A sample bounds the cost on a huge corpus; names that matter recur early.
+        # Names tied on count keep the order they are first met, in every process.
         sample = self.documents[:TOPIC_SAMPLE]
-        counts = Counter(name for d in sample for name in set(names_in(d.text)))
+        counts = Counter(name for d in sample for name in names_in_order(d.text))
         return ", ".join(name for name, _ in counts.most_common(6))
 
     def _abstain(

@@ -1,0 +1,87 @@
+"""Suggestions offered with an abstention and to Discord's autocomplete."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from knowledge.corpus import Document
+from knowledge.engine import SUGGESTION_POOL, Engine
+from tests.conftest import ROOT, SEEDS
+
+
+def _engine(tmp_path: Path, titles: list[str]) -> Engine:
+    corpus = tmp_path / "corpus.jsonl"
+    records = [
+        {"id": f"a{n}", "title": title, "text": f"Article {n} sur Parler et Amazon, numéro {n}."}
+        for n, title in enumerate(titles)
+    ]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return Engine.from_corpus(corpus)
+
+
+class _CountedReads(Sequence[Document]):
+    """The documents, counting how many a pass over them reads."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._documents = documents
+        self.read = 0
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        return self._documents[index]
+
+    def __iter__(self) -> Iterator[Document]:
+        for document in self._documents:
+            self.read += 1
+            yield document
+
+
+def test_each_article_is_suggested_once_in_corpus_order(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, [f"Titre {n}" for n in range(12)])
+    assert engine.suggestions(limit=5) == [f"Titre {n} ?" for n in range(5)]
+    assert engine.suggestions(limit=100) == [f"Titre {n} ?" for n in range(12)]
+
+
+def test_repeated_titles_are_suggested_once(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ["Parler", "Amazon", "Parler", "Amazon", "Epik"] * 300)
+    assert engine.suggestions(limit=100) == ["Parler ?", "Amazon ?", "Epik ?"]
+
+
+def test_a_large_corpus_fills_the_pool_from_its_first_articles(tmp_path: Path) -> None:
+    count = SUGGESTION_POOL + 500
+    engine = _engine(tmp_path, [f"Titre {n}" for n in range(count)])
+    counted = _CountedReads(engine.corpus.documents)
+    engine.corpus = replace(engine.corpus, documents=counted)
+    counted.read = 0  # the corpus read every id when it was made
+
+    pool = engine.suggestions(limit=count)
+
+    assert pool == [f"Titre {n} ?" for n in range(SUGGESTION_POOL)]
+    # The first abstention on a million articles must not read every one of them.
+    assert counted.read == SUGGESTION_POOL
+
+
+def test_abstention_topics_are_the_same_in_every_process() -> None:
+    """Names tied on count once came out in the order of the process's string hashing."""
+    script = (
+        f"from knowledge.engine import Engine; print(Engine.from_corpus({str(SEEDS)!r}).topics())"
+    )
+    found = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(found) == 1
+    assert "Parler" in found.pop()
