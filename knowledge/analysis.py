@@ -293,9 +293,25 @@ def _english_stop_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """French (stop-words package) and English (scikit-learn) stop words, folded."""
+    french, english = _stop_words_by_language()
+    return frozenset(w for w in french | english if _WORD.fullmatch(w))
+
+
+@lru_cache(maxsize=1)
+def _stop_words_by_language() -> tuple[frozenset[str], frozenset[str]]:
     french = ({fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH | _EXTRA_FRENCH) - _KEPT_FRENCH
     english = ({fold(w) for w in _english_stop_words()} | _EXTRA_ENGLISH) - _KEPT_ENGLISH
-    return frozenset(w for w in french | english if _WORD.fullmatch(w))
+    return frozenset(french), frozenset(english)
+
+
+def is_english(folded_words: Sequence[str]) -> bool:
+    """Whether a question's words (folded, stop words kept) are English rather than
+    French: more of its function words belong to English alone ("what", "did", "the")
+    than to French alone ("quel", "est", "le"). Words both use ("on", "a") do not count."""
+    french, english = _stop_words_by_language()
+    english_only = sum(w in english and w not in french for w in folded_words)
+    french_only = sum(w in french and w not in english for w in folded_words)
+    return english_only > french_only
 
 
 class Analyzer:

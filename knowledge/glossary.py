@@ -79,7 +79,11 @@ class GlossaryMatcher:
         french_stem: Callable[[str], str],
         english_stem: Callable[[str], str],
         content_words: Callable[[str], list[str]],
+        expands: Callable[[str], bool] = lambda word: True,
     ) -> None:
+        """`expands` says whether a glossary word's stem may stand for the group in the
+        articles: every phrase is matched in questions, but an English word's French
+        stem may be another word of the articles ("come" -> "com", as in Parler.com)."""
         self._fr = french_stem
         self._en = english_stem
         self._phrases: dict[tuple[str, ...], set[int]] = {}
@@ -92,7 +96,7 @@ class GlossaryMatcher:
                     continue
                 for key in self._keys(phrase_words):
                     self._phrases.setdefault(key, set()).add(number)
-                stems.extend(self._fr(w) for w in phrase_words)
+                stems.extend(self._fr(w) for w in phrase_words if expands(w))
             self._group_stems.append(tuple(dict.fromkeys(stems)))
         # The longest phrase starting with each stem: a question word that starts none
         # (most of them) is passed over without trying its five windows.

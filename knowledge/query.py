@@ -11,7 +11,7 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.analysis import Analyzer, fold, pairs_of
+from knowledge.analysis import Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
 from knowledge.glossary import Glossary, GlossaryMatcher
 from knowledge.memo import BoundedMemo
@@ -21,6 +21,11 @@ from knowledge.memo import BoundedMemo
 SYNONYM_FACTOR = 0.7
 CORRECTION_FACTOR = 0.8
 FAMILY_FACTOR = 0.5
+# A glossary word the articles never write stands for its group in them by its stem
+# only when that stem is longer than this: a shorter one is more likely another word
+# ("come" -> "com" as in Parler.com, "lose" -> "los" as in Los Angeles, "data" -> "dat"
+# as in "dates") than an inflection ("abandonner" -> "abandon").
+COINCIDENTAL_STEM_LENGTH = 3
 CUE_FACTOR = 0.4
 # Stems this long that share their beginning are one word family ("suspendu", "suspendr",
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
@@ -172,11 +177,13 @@ class QueryParser:
     @cached_property
     def _glossary(self) -> GlossaryMatcher:
         english = Stemmer.Stemmer("english")
+        surface, stem = self._surface, self._analyzer.stem
         return GlossaryMatcher(
             self._glossary_source,
-            self._analyzer.stem,
+            stem,
             english.stemWord,
             self._analyzer.content_words,
+            lambda word: word in surface or len(stem(word)) > COINCIDENTAL_STEM_LENGTH,
         )
 
     @cached_property
@@ -200,23 +207,29 @@ class QueryParser:
         # A cue word ("raison" in "pour quelle raison") asks for something; the answer
         # need not contain it, so it is a cue, not a word to cover.
         words = [w for w in words if w not in self._cues]
+        every_word = all_words(question)
         cues = [
             QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
-            for word in dict.fromkeys(all_words(question))
+            for word in dict.fromkeys(every_word)
             if self._cues.get(word)
         ]
+        # An English word the French articles do not use is no misspelling of one of
+        # theirs ("find" is not "fin"): English questions are not spell-corrected.
+        french = not is_english(every_word)
         spans = {start: (end, stems) for start, end, stems in self._glossary.match(words)}
         terms: list[QueryTerm] = []
         position = 0
         while position < len(words):
             if position in spans:
                 end, synonyms = spans[position]
-                # A word the corpus never uses (an English word) may still stem like a
-                # corpus word ("lose" -> "los", as in Los Angeles): it then counts as a
-                # synonym, not as the word itself.
+                # A word the corpus never uses may still stem like a corpus word ("lose"
+                # -> "los", as in Los Angeles; "come" -> "com", as in Parler.com): it
+                # counts as a synonym, not as the word itself, and not at all in an
+                # English question, where the glossary's French words stand for it.
                 own = {
                     self._analyzer.stem(w): 1.0 if w in self._surface else SYNONYM_FACTOR
                     for w in words[position:end]
+                    if french or w in self._surface
                 }
                 alternatives = dict(own)
                 for stem in synonyms:
@@ -224,18 +237,24 @@ class QueryParser:
                 terms.append(QueryTerm(" ".join(words[position:end]), tuple(alternatives.items())))
                 position = end
                 continue
-            terms.append(self._word_term(words[position]))
+            terms.append(self._word_term(words[position], correct=french))
             position += 1
-        pairs = tuple(dict.fromkeys(pairs_of(self._analyzer.stems(words))))
+        pairs = pairs_of(self._analyzer.stems(words))
+        if not french:
+            # Nor do word pairs with an English word the articles never write ("Parler
+            # come" is not "Parler.com").
+            written = [w in self._surface for w in words]
+            pairs = [p for p, a, b in zip(pairs, written, written[1:], strict=False) if a and b]
+        pairs = tuple(dict.fromkeys(pairs))
         return Query(question, tuple(_merge_duplicates(terms + cues)), pairs)
 
-    def _word_term(self, word: str) -> QueryTerm:
+    def _word_term(self, word: str, correct: bool = True) -> QueryTerm:
         stem = self._analyzer.stem(word)
         alternatives = {stem: 1.0}
         if FAMILY_FACTOR > 0:
             for relative in self._families.relatives(stem):
                 alternatives.setdefault(relative, FAMILY_FACTOR)
-        if stem in self._vocabulary or not word.isalpha():
+        if not correct or stem in self._vocabulary or not word.isalpha():
             return QueryTerm(word, tuple(alternatives.items()))
         corrections = self._spelling.correct(word)
         for corrected in corrections:

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.analysis import Analyzer, fold, words
+from knowledge.analysis import Analyzer, fold, is_english, words
 
 
 @pytest.mark.parametrize(
@@ -100,3 +100,18 @@ def test_compounds_split_together_give_each_ones_words() -> None:
     expected = [words_of_token(token) for token in tokens]
     assert together == expected
     assert expected[3] == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "english"),
+    [
+        ("What did Amazon find on Parler?", True),
+        ("Why was John Matze fired?", True),
+        ("Pourquoi Amazon a-t-il suspendu Parler ?", False),
+        ("parler a abandoné sa plainte ?", False),
+        ("c koi parler", False),
+        ("Parler Amazon", False),
+    ],
+)
+def test_english_questions_are_told_from_french_ones(question: str, english: bool) -> None:
+    assert is_english(words(question)) is english

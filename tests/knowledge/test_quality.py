@@ -174,3 +174,20 @@ def test_pasted_wall_of_text_is_read_only_up_to_the_word_limit(engine: Engine) -
     wall = "John Matze " + " ".join(f"mot{n}inconnu" for n in range(5000))
     assert len(engine.parse(wall).terms) <= MAX_QUERY_WORDS
     assert engine.ask("Qui est John Matze ? " + "bla " * 5000).best is not None
+
+
+def test_english_words_are_not_corrected_into_french_ones(engine: Engine) -> None:
+    # "find" is one letter from the articles' "fin" (end): no "did you mean" for it.
+    answer = engine.ask("What did Amazon find on Parler?")
+    assert answer.corrections == ()
+    assert "fin" not in fold(answer.sentence).split()
+
+
+def test_english_words_that_stem_like_another_word_of_the_articles_do_not_match_it(
+    engine: Engine,
+) -> None:
+    # Under the French stemmer "come" is "com", the end of "Parler.com": the passage
+    # saying the site no longer exists is not where Parler came back online.
+    answer = engine.ask("When did Parler come back online?")
+    assert not answer.abstained
+    assert "Parler.com" not in answer.best.text

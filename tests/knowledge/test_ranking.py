@@ -134,6 +134,24 @@ def test_reason_word_in_a_question_asks_for_a_reason_it_need_not_match(engine: E
     assert any(t.cue for t in query.terms)
 
 
+@pytest.mark.parametrize(
+    ("question", "doc", "expected"),
+    [
+        # The judge is not named in the articles: the passage about the ruling answers.
+        ("What was the name of the judge?", "001", "juge"),
+        ("Comment s'appelle la juge ?", "001", "juge"),
+        ("Quel est le nom du nouvel hébergeur de Parler ?", "004", "Epik"),
+    ],
+)
+def test_a_question_asking_for_a_name_need_not_match_the_word_name(
+    engine: Engine, question: str, doc: str, expected: str
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert answer.best.document.id == doc
+    assert fold(expected) in fold(answer.best.text)
+
+
 def test_question_about_the_corpus_subject_with_one_unknown_word_is_answered(
     engine: Engine,
 ) -> None:
