@@ -226,15 +226,19 @@ class QueryParser:
                 # -> "los", as in Los Angeles; "come" -> "com", as in Parler.com): it
                 # counts as a synonym, not as the word itself, and not at all in an
                 # English question, where the glossary's French words stand for it.
+                span = words[position:end]
                 own = {
                     self._analyzer.stem(w): 1.0 if w in self._surface else SYNONYM_FACTOR
-                    for w in words[position:end]
+                    for w in span
                     if french or w in self._surface
                 }
                 alternatives = dict(own)
                 for stem in synonyms:
                     alternatives.setdefault(stem, SYNONYM_FACTOR)
-                terms.append(QueryTerm(" ".join(words[position:end]), tuple(alternatives.items())))
+                if not alternatives:
+                    # Nothing else stands for it: its own stems, as synonyms.
+                    alternatives = {self._analyzer.stem(w): SYNONYM_FACTOR for w in span}
+                terms.append(QueryTerm(" ".join(span), tuple(alternatives.items())))
                 position = end
                 continue
             terms.append(self._word_term(words[position], correct=french))

@@ -191,3 +191,19 @@ def test_english_words_that_stem_like_another_word_of_the_articles_do_not_match_
     answer = engine.ask("When did Parler come back online?")
     assert not answer.abstained
     assert "Parler.com" not in answer.best.text
+
+
+def test_english_glossary_word_with_no_french_stand_in_still_counts(tmp_path: Path) -> None:
+    # Neither "come" nor "cam" is written in these articles and both stem to three
+    # letters: the phrase keeps its own stems rather than standing for nothing.
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("terms:\n  - [come, cam]\n", "utf-8")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "a", "title": "Parler", "text": "Parler est revenu sur parler.com en février."}\n'
+        '{"id": "b", "title": "Amazon", "text": "Amazon a suspendu Parler en janvier."}\n',
+        "utf-8",
+    )
+    engine = Engine.from_corpus(corpus, glossary_path=glossary)
+    answer = engine.ask("When did Parler come back?")
+    assert not answer.abstained
