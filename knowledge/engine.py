@@ -214,7 +214,7 @@ class Engine:
         hits = self.rank(query, max(k, CANDIDATES))
         if not hits:
             return self._abstain(question, "no passage covers the question", corrections)
-        holding = self._holding(weighted, hits)
+        holding = self._holding(hits)
         best = self._ranked(weighted, hits[0], holding)
         if (
             best.coverage < self.options.min_coverage
@@ -340,17 +340,15 @@ class Engine:
         stems = set().union(*(stems for _, stems in self._sentences(row)))
         return np.asarray(sorted(vocabulary[s] for s in stems if s in vocabulary), dtype=np.int64)
 
-    def _holding(self, weighted: WeightedTerms, hits: list[Hit]) -> dict[str, frozenset[int]]:
+    def _holding(self, hits: list[Hit]) -> _RowsHolding:
         """For each question stem, which candidate passages hold it (with their context)."""
-        rows = np.asarray([hit.row for hit in hits])
-        stems = {stem for _, alternatives in weighted for stem, _ in alternatives}
-        return {stem: self.index.rows_holding(stem, rows) for stem in stems}
+        return _RowsHolding(self.index, np.asarray([hit.row for hit in hits]))
 
     def _ranked(
         self,
         weighted: WeightedTerms,
         hit: Hit,
-        holding: dict[str, frozenset[int]],
+        holding: Mapping[str, frozenset[int]],
         sentence: str | None = None,
     ) -> RankedPassage:
         """The hit as an answer passage; its key sentence found unless given."""
@@ -567,6 +565,20 @@ def _surface_words(corpus: Corpus) -> set[str]:
     for document in corpus.documents:
         found.update(words(document.title))
     return found
+
+
+class _RowsHolding(dict[str, frozenset[int]]):
+    """Which candidate rows hold each stem, looked up on first need: a passage's
+    coverage reads a word's lesser alternatives only when it lacks the word itself."""
+
+    def __init__(self, index: Index, rows: np.ndarray) -> None:
+        super().__init__()
+        self._index = index
+        self._rows = rows
+
+    def __missing__(self, stem: str) -> frozenset[int]:
+        found = self[stem] = self._index.rows_holding(stem, self._rows)
+        return found
 
 
 def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:

@@ -202,12 +202,12 @@ class QueryParser:
         return WordFamilies(self._vocabulary)
 
     def parse(self, question: str) -> Query:
-        words = self._analyzer.content_words(question)[:MAX_QUERY_WORDS]
+        every_word = all_words(question)
+        words = self._analyzer.content_of(every_word)[:MAX_QUERY_WORDS]
         words = _without_unknown_compounds(words, self._surface)
         # A cue word ("raison" in "pour quelle raison") asks for something; the answer
         # need not contain it, so it is a cue, not a word to cover.
         words = [w for w in words if w not in self._cues]
-        every_word = all_words(question)
         cues = [
             QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
             for word in dict.fromkeys(every_word)
