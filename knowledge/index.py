@@ -74,6 +74,25 @@ class PairColumns(Mapping[str, int]):
             return position
         return default
 
+    def columns_of(self, terms: Sequence[str]) -> dict[str, int]:
+        """The columns of those terms that have one, with one binary search for all."""
+        codes: dict[str, int] = {}
+        for term in terms:
+            first, _, second = term.partition("_")
+            a, b = self.words.get(first), self.words.get(second)
+            if a is not None and b is not None:
+                codes[term] = a * self.width + b
+        if not codes or not self.codes.size:
+            return {}
+        wanted = np.fromiter(codes.values(), dtype=np.int64, count=len(codes))
+        positions = np.minimum(np.searchsorted(self.codes, wanted), self.codes.size - 1)
+        found = (self.codes[positions] == wanted).tolist()
+        return {
+            term: position
+            for term, position, hit in zip(codes, positions.tolist(), found, strict=True)
+            if hit
+        }
+
     def __getitem__(self, term: str) -> int:
         column = self.get(term)
         if column is None:
@@ -217,13 +236,22 @@ class Index:
         synonym or a spelling correction. A passage earns the best alternative it holds,
         factor times weight, so one word never counts twice through its synonyms.
         """
-        scores = np.zeros(self.size, dtype=np.float32)
         indptr, indices, data = self.weights.indptr, self.weights.indices, self.weights.data
+        vocabulary = self.vocabulary
+        column_of: Mapping[str, int] = (
+            vocabulary.columns_of([t for group in groups for t, factor in group if factor > 0])
+            if isinstance(vocabulary, PairColumns)
+            else vocabulary
+        )
+        # Each word's rows and what it adds to them, added up at the end in one call, in
+        # word order: the same float sums as adding word after word, fewer numpy calls.
+        found_rows: list[np.ndarray] = []
+        added: list[np.ndarray] = []
         for group in groups:
             postings = [
                 (column, factor)
                 for term, factor in group
-                if factor > 0 and (column := self.vocabulary.get(term)) is not None
+                if factor > 0 and (column := column_of.get(term)) is not None
             ]
             if not postings:
                 continue
@@ -233,7 +261,8 @@ class Index:
             if len(postings) == 1:
                 column, factor = postings[0]
                 start, end = indptr[column], indptr[column + 1]
-                scores[indices[start:end]] += (query_weight * factor) * data[start:end]
+                found_rows.append(indices[start:end])
+                added.append((query_weight * factor) * data[start:end])
                 continue
             rows = np.concatenate([indices[indptr[c] : indptr[c + 1]] for c, _ in postings])
             values = np.concatenate(
@@ -243,7 +272,11 @@ class Index:
             rows, values = rows[order], values[order]
             first = np.ones(rows.size, dtype=bool)
             first[1:] = rows[1:] != rows[:-1]
-            scores[rows[first]] += query_weight * values[first]
+            found_rows.append(rows[first])
+            added.append(query_weight * values[first])
+        scores = np.zeros(self.size, dtype=np.float32)
+        if found_rows:
+            np.add.at(scores, np.concatenate(found_rows), np.concatenate(added))
         return scores
 
     def search(self, groups: Sequence[Sequence[tuple[str, float]]], k: int) -> list[Hit]:
