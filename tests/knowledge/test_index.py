@@ -108,6 +108,19 @@ def test_word_pair_index_finds_pairs_by_code_and_refuses_other_words(
         Index.load(saved, "key", {"only": 0})
 
 
+def test_word_pairs_looked_up_together_find_the_same_columns_as_one_by_one(
+    engine: Engine,
+) -> None:
+    pairs = engine.pairs
+    assert pairs is not None
+    first, second = engine.analyzer("John Matze")
+    terms = [f"{first}_{second}", f"{second}_{first}", "zzz_zzz", "nounderscore", f"{first}_"]
+    together = pairs.vocabulary.columns_of(terms)
+    assert together == {t: c for t in terms if (c := pairs.vocabulary.get(t)) is not None}
+    assert list(together) == [f"{first}_{second}"]
+    assert pairs.vocabulary.columns_of([]) == {}
+
+
 def test_rows_holding_finds_the_passages_with_the_term_in_short_and_long_postings() -> None:
     from knowledge.analysis import Analyzer
     from knowledge.index import SHORT_POSTINGS
