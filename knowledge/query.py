@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -175,13 +175,16 @@ class QueryParser:
         return frozenset(self._surface_words)
 
     @cached_property
+    def _english_stem(self) -> Callable[[str], str]:
+        return Stemmer.Stemmer("english").stemWord
+
+    @cached_property
     def _glossary(self) -> GlossaryMatcher:
-        english = Stemmer.Stemmer("english")
         surface, stem = self._surface, self._analyzer.stem
         return GlossaryMatcher(
             self._glossary_source,
             stem,
-            english.stemWord,
+            self._english_stem,
             self._analyzer.content_words,
             lambda word: word in surface or len(stem(word)) > COINCIDENTAL_STEM_LENGTH,
         )
@@ -213,47 +216,39 @@ class QueryParser:
             for word in dict.fromkeys(every_word)
             if self._cues.get(word)
         ]
-        # An English word the French articles do not use is no misspelling of one of
-        # theirs ("find" is not "fin"): English questions are not spell-corrected.
+        # In an English question, a word the French articles never write is stemmed the
+        # English way: under the French stemmer it may become another word of theirs
+        # ("come" -> "com", as in Parler.com; "tire" -> "tir", as in "tirer"), while
+        # English and French stems of a shared Latin root still meet ("terminated",
+        # "terminée": "termin"). Nor is it a misspelling ("find" is not "fin").
         french = not is_english(every_word)
+        stem_of = self._analyzer.stem if french else self._stem_english_words
         spans = {start: (end, stems) for start, end, stems in self._glossary.match(words)}
         terms: list[QueryTerm] = []
         position = 0
         while position < len(words):
             if position in spans:
                 end, synonyms = spans[position]
-                # A word the corpus never uses may still stem like a corpus word ("lose"
-                # -> "los", as in Los Angeles; "come" -> "com", as in Parler.com): it
-                # counts as a synonym, not as the word itself, and not at all in an
-                # English question, where the glossary's French words stand for it.
+                # A word the corpus never uses counts as a synonym, not as the word.
                 span = words[position:end]
-                own = {
-                    self._analyzer.stem(w): 1.0 if w in self._surface else SYNONYM_FACTOR
-                    for w in span
-                    if french or w in self._surface
+                alternatives = {
+                    stem_of(w): 1.0 if w in self._surface else SYNONYM_FACTOR for w in span
                 }
-                alternatives = dict(own)
                 for stem in synonyms:
                     alternatives.setdefault(stem, SYNONYM_FACTOR)
-                if not alternatives:
-                    # Nothing else stands for it: its own stems, as synonyms.
-                    alternatives = {self._analyzer.stem(w): SYNONYM_FACTOR for w in span}
                 terms.append(QueryTerm(" ".join(span), tuple(alternatives.items())))
                 position = end
                 continue
-            terms.append(self._word_term(words[position], correct=french))
+            terms.append(self._word_term(words[position], stem_of(words[position]), french))
             position += 1
-        pairs = pairs_of(self._analyzer.stems(words))
-        if not french:
-            # Nor do word pairs with an English word the articles never write ("Parler
-            # come" is not "Parler.com").
-            written = [w in self._surface for w in words]
-            pairs = [p for p, a, b in zip(pairs, written, written[1:], strict=False) if a and b]
-        pairs = tuple(dict.fromkeys(pairs))
+        pairs = tuple(dict.fromkeys(pairs_of([stem_of(w) for w in words])))
         return Query(question, tuple(_merge_duplicates(terms + cues)), pairs)
 
-    def _word_term(self, word: str, correct: bool = True) -> QueryTerm:
-        stem = self._analyzer.stem(word)
+    def _stem_english_words(self, word: str) -> str:
+        """A word of an English question: French stem if the articles write it."""
+        return self._analyzer.stem(word) if word in self._surface else self._english_stem(word)
+
+    def _word_term(self, word: str, stem: str, correct: bool) -> QueryTerm:
         alternatives = {stem: 1.0}
         if FAMILY_FACTOR > 0:
             for relative in self._families.relatives(stem):

@@ -193,9 +193,10 @@ def test_english_words_that_stem_like_another_word_of_the_articles_do_not_match_
     assert "Parler.com" not in answer.best.text
 
 
-def test_english_glossary_word_with_no_french_stand_in_still_counts(tmp_path: Path) -> None:
+def test_english_glossary_word_with_no_french_stand_in_keeps_its_own_stem(tmp_path: Path) -> None:
     # Neither "come" nor "cam" is written in these articles and both stem to three
-    # letters: the phrase keeps its own stems rather than standing for nothing.
+    # letters: the phrase stands for its own English stem (it once stood for nothing,
+    # and the answer crashed).
     glossary = tmp_path / "glossary.yaml"
     glossary.write_text("terms:\n  - [come, cam]\n", "utf-8")
     corpus = tmp_path / "corpus.jsonl"
@@ -205,5 +206,18 @@ def test_english_glossary_word_with_no_french_stand_in_still_counts(tmp_path: Pa
         "utf-8",
     )
     engine = Engine.from_corpus(corpus, glossary_path=glossary)
+    terms = {t.word: t.stems for t in engine.parse("When did Parler come back?").terms}
+    assert terms["come"] == ("come",)
     answer = engine.ask("When did Parler come back?")
-    assert not answer.abstained
+    assert answer.abstained  # nothing in these articles says "come back"
+
+
+def test_english_words_the_articles_never_write_are_stemmed_the_english_way(
+    engine: Engine,
+) -> None:
+    # "tire" is not "tirer" (French stem "tir"); "terminated" still meets "terminée".
+    terms = {
+        t.word: t.stems for t in engine.parse("Was the contract terminated over a tire?").terms
+    }
+    assert terms["tire"] == ("tire",)
+    assert any(stem in engine.index.vocabulary for stem in terms["terminated"])
