@@ -9,7 +9,7 @@ from functools import cached_property
 
 import Stemmer
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge.analysis import Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
@@ -75,7 +75,9 @@ class SpellingCorrector:
     """Maps a word unknown to the corpus to corpus words one or two edits away.
 
     Distance allowed grows with length (short words have too many neighbours): none
-    under 4 letters, 1 edit up to 7 letters, 2 beyond; the first letter must match.
+    under 4 letters, 1 edit up to 7 letters, 2 beyond; two neighbouring letters typed
+    the wrong way round are one edit ("palinte", "amzaon"). The first letter must match,
+    or be the second one swapped with it ("aprler").
     """
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
@@ -101,13 +103,17 @@ class SpellingCorrector:
             return []
         # Typists rarely miss the first letter; requiring it keeps real words that the
         # corpus lacks ("apprendre") from being "corrected" into others ("prendre").
-        candidates = [
-            w
-            for length in range(len(word) - edits, len(word) + edits + 1)
-            for w in self._buckets.get((word[0], length), ())
-        ]
+        lengths = range(len(word) - edits, len(word) + edits + 1)
+        candidates = [w for length in lengths for w in self._buckets.get((word[0], length), ())]
+        if word[0] != word[1]:
+            candidates += [
+                w
+                for length in lengths
+                for w in self._buckets.get((word[1], length), ())
+                if w[1:2] == word[0]
+            ]
         found = process.extract(
-            word, candidates, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+            word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
         )
         found.sort(key=lambda item: (item[1], item[0]))
         return [w for w, _, _ in found[:limit]]

@@ -35,7 +35,15 @@ def test_english_word_spelled_like_a_french_name_does_not_win_on_its_own_stem(
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("plainnte", "plainte"), ("hébergemnt", "hebergement"), ("Amazn", "amazon")],
+    [
+        ("plainnte", "plainte"),
+        ("hébergemnt", "hebergement"),
+        ("Amazn", "amazon"),
+        # Two neighbouring letters swapped: one slip, even in a short word.
+        ("palinte", "plainte"),
+        ("amzaon", "amazon"),
+        ("aprler", "parler"),
+    ],
 )
 def test_unknown_word_is_corrected_to_a_close_corpus_word(
     engine: Engine, typed: str, meant: str
