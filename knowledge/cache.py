@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from functools import lru_cache
@@ -34,6 +37,12 @@ class _Saveable(Protocol):
 T = TypeVar("T", bound=_Saveable)
 
 ENGINE_VERSION = "0.1.0"
+# Saved files that no start has read or written for this many days are deleted: each
+# version of a corpus leaves its own (2.7 GB at a million passages), and a folder that
+# only grows would fill the operator's disk.
+UNUSED_DAYS = 7
+_SAVED_PREFIXES = ("corpus-", "index-", "sentences-", "glossary-")
+_SAVED_SUFFIXES = (".arrays", ".npz", ".json", ".tmp")
 
 
 def corpus_digest(corpus: Corpus) -> str:
@@ -69,6 +78,40 @@ def source_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def mark_used(path: Path) -> None:
+    """Records that a start read `path` (its access time; its modification time stays
+    what the save wrote), so that `prune` keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
+
+
+def prune(cache_dir: Path, unused_days: float = UNUSED_DAYS) -> int:
+    """Deletes the saved files (this module's names only, nothing else in the folder)
+    that no start has used for `unused_days`; returns how many. Files another corpus
+    still uses are kept as long as it starts now and then."""
+    cutoff = time.time() - unused_days * 86_400
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(_SAVED_PREFIXES) and entry.name.endswith(_SAVED_SUFFIXES)):
+            continue
+        try:
+            stat = entry.stat(follow_symlinks=False)
+            if entry.is_file(follow_symlinks=False) and max(stat.st_atime, stat.st_mtime) < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    if removed:
+        log.info(
+            "removed %d saved file(s) unused for %g days from %s", removed, unused_days, cache_dir
+        )
+    return removed
+
+
 def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
     """The corpus, read from its saved copy when its files are unchanged (else parsed
     and saved), with the digest its indexes are keyed on.
@@ -88,6 +131,7 @@ def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
         except IndexLoadError as exc:
             log.warning("re-reading the corpus: %s", exc)
         else:
+            mark_used(saved)
             for warning in corpus.warnings:
                 log.warning("%s", warning)
             return corpus, source
@@ -153,9 +197,12 @@ def _load_or_build(
     warnings): a corrupt, unreadable or unwritable file costs a rebuild, never a crash."""
     if path.exists():
         try:
-            return load()
+            loaded = load()
         except IndexLoadError as exc:
             log.warning("rebuilding the %s: %s", what, exc)
+        else:
+            mark_used(path)
+            return loaded
     built = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -222,6 +269,7 @@ def cached_glossary(path: str | Path | None, cache_dir: Path) -> Glossary:
                 isinstance(p, str) for g in (*groups, *cues.values(), tuple(cues)) for p in g
             ):
                 raise ValueError("not a saved glossary")
+            mark_used(saved)
             return Glossary(groups, cues)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("re-reading the glossary: %s: %s", saved, exc)

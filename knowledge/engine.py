@@ -26,7 +26,13 @@ from knowledge.answer import (
     weigh_terms,
     word_share,
 )
-from knowledge.cache import cached_corpus, cached_glossary, cached_index, cached_sentences
+from knowledge.cache import (
+    cached_corpus,
+    cached_glossary,
+    cached_index,
+    cached_sentences,
+    prune,
+)
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
@@ -190,6 +196,8 @@ class Engine:
                 index.vocabulary,
             )
         sentences = _load_or_build_sentences(analyzer, analysed, index, corpus, cache_dir, digest)
+        if cache_dir is not None:
+            prune(Path(cache_dir))
         return cls(corpus, index, glossary, options, analyzer, pairs, sentences)
 
     @property

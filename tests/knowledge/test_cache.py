@@ -1,11 +1,14 @@
 """The saved index: built once, reused, rebuilt when stale or corrupt, never a crash."""
 
 import logging
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from knowledge.cache import UNUSED_DAYS
 from knowledge.engine import Engine
 from tests.conftest import SEEDS
 
@@ -231,3 +234,41 @@ def test_bad_glossary_fails_the_start_even_with_a_cache(corpus: Path, tmp_path: 
     glossary.write_text("terms: [oops", encoding="utf-8")
     with pytest.raises(GlossaryError, match="malformed YAML"):
         Engine.from_corpus(corpus, glossary_path=glossary, cache_dir=tmp_path / "cache")
+
+
+def _age(path: Path, days: float) -> None:
+    then = time.time() - days * 86_400
+    os.utime(path, (then, then))
+
+
+def test_saved_files_no_start_used_for_a_week_are_deleted(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    Engine.from_corpus(corpus, cache_dir=cache)
+    in_use = set(cache.iterdir())
+    stale = [cache / "index-0123456789abcdef0123.arrays", cache / "corpus-00000000000000000000.npz"]
+    recent = cache / "sentences-11111111111111111111.arrays"
+    unrelated = cache / "notes.txt"
+    for path in (*stale, recent, unrelated):
+        path.write_bytes(b"x")
+    for path in (*stale, unrelated):
+        _age(path, days=UNUSED_DAYS + 1)
+    _age(recent, days=UNUSED_DAYS - 1)
+
+    Engine.from_corpus(corpus, cache_dir=cache)
+
+    assert not any(path.exists() for path in stale)
+    assert recent.exists() and unrelated.exists()
+    assert in_use <= set(cache.iterdir())
+
+
+def test_files_a_start_loads_are_kept_however_old_they_are(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    Engine.from_corpus(corpus, cache_dir=cache)
+    saved = {path: path.read_bytes() for path in cache.iterdir()}
+    for path in saved:
+        _age(path, days=30)
+
+    Engine.from_corpus(corpus, cache_dir=cache)  # loads every one of them
+    Engine.from_corpus(corpus, cache_dir=cache)  # and a later start still finds them
+
+    assert {path: path.read_bytes() for path in cache.iterdir()} == saved
