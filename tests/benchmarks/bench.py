@@ -3,6 +3,8 @@
     python -m tests.benchmarks.bench [--sizes 761,10000,100000] [--queries 200]
 
 Each (system, size) runs in its own process, so peak memory (ru_maxrss) is its own.
+Then the engine and bm25s are timed again side by side in one process, question by
+question, so that their ratio does not drift with the machine between processes.
 Corpora are deterministic: the PIAF paragraphs themselves at 761, and above that
 passages of 2-6 sentences drawn with a fixed seed from the sentences of the seeds and
 PIAF. Questions are a fixed sample of the PIAF dev questions. Needs the `bench` extra
