@@ -85,3 +85,11 @@ def test_bad_question_file_is_a_clear_error(tmp_path: Path, content: str, messag
     path.write_text(content, encoding="utf-8")
     with pytest.raises(QuestionFileError, match=message):
         load_questions(path)
+
+
+@pytest.mark.parametrize("name", ["offtopic-questions.yaml", "probe-questions.yaml"])
+def test_question_files_shipped_with_the_tests_are_well_formed(name: str) -> None:
+    questions = load_questions(Path(__file__).resolve().parents[1] / "data" / name)
+    assert questions
+    assert all(q.offtopic or q.expect or q.docs for q in questions)
+    assert {q.lang for q in questions} <= {"fr", "en", "xx"}
