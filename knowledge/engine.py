@@ -46,7 +46,7 @@ from knowledge.passage_sentences import (
     SentenceColumns,
     key_sentence_of,
 )
-from knowledge.query import Query, QueryParser
+from knowledge.query import SYNONYM_FACTOR, Query, QueryParser
 from knowledge.sentences import split_sentences
 from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
 
@@ -216,7 +216,10 @@ class Engine:
         if not query.terms:
             return self._abstain(question, "no searchable word in the question", corrections)
         weighted = weigh_terms(query, self.index.idf_of)
-        known = word_share(weighted, self.index.vocabulary.__contains__)
+        known = word_share(
+            _translations_as_words(weighted) if query.english else weighted,
+            self.index.vocabulary.__contains__,
+        )
         if known < self.options.min_known:
             return self._abstain(question, "the articles do not use most of its words", corrections)
         hits = self.rank(query, max(k, CANDIDATES))
@@ -521,6 +524,16 @@ class _LazyAnalysis:
         codes, bodies, contexts = pair_streams(analysed.bodies, analysed.contexts, width)
         columns = PairColumns(words, codes, width)
         return Index.from_streams(bodies, contexts, analysed.context_of, columns, options)
+
+
+def _translations_as_words(weighted: WeightedTerms) -> WeightedTerms:
+    """An English question's terms with their glossary synonyms counted as the word
+    itself: the French articles never write its words, so a translation they do write
+    is how it is known (`SYNONYM_FACTOR` still ranks it below the word itself)."""
+    return [
+        (importance, tuple((s, 1.0 if f >= SYNONYM_FACTOR else f) for s, f in alternatives))
+        for importance, alternatives in weighted
+    ]
 
 
 def _defining_sentence_first(ranked: RankedPassage, subject: str) -> RankedPassage:

@@ -62,9 +62,13 @@ class QueryTerm:
 
 @dataclass(frozen=True)
 class Query:
+    """A parsed question: its terms, its adjacent word pairs, and whether it is English
+    (then the French articles are reached through the glossary's translations)."""
+
     question: str
     terms: tuple[QueryTerm, ...]
     pairs: tuple[str, ...] = ()
+    english: bool = False
 
     @property
     def groups(self) -> list[tuple[tuple[str, float], ...]]:
@@ -248,7 +252,7 @@ class QueryParser:
             terms.append(self._word_term(words[position], stem_of(words[position]), french))
             position += 1
         pairs = tuple(dict.fromkeys(pairs_of([stem_of(w) for w in words])))
-        return Query(question, tuple(_merge_duplicates(terms + cues)), pairs)
+        return Query(question, tuple(_merge_duplicates(terms + cues)), pairs, not french)
 
     def _stem_english_words(self, word: str) -> str:
         """A word of an English question: French stem if the articles write it."""

@@ -229,3 +229,12 @@ def test_english_words_the_articles_never_write_are_stemmed_the_english_way(
     }
     assert terms["tire"] == ("tire",)
     assert any(stem in engine.index.vocabulary for stem in terms["terminated"])
+
+
+def test_english_question_known_through_the_glossary_is_answered(engine: Engine) -> None:
+    # Every word is known only through a translation ("court" -> "tribunal", "filing"
+    # -> "dossier"), and "outlet" not at all: that is how English reaches French
+    # articles, not a sign that the question is about something else.
+    answer = engine.ask("Which outlet published the court filing?")
+    assert not answer.abstained
+    assert "NPR" in answer.best.text
