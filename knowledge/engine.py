@@ -36,6 +36,7 @@ from knowledge.cache import (
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
+from knowledge.features import DATE, date_weights
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.memo import BoundedMemo
@@ -428,12 +429,24 @@ class Engine:
         return found
 
     def scores(self, query: Query) -> np.ndarray:
-        """Every passage's score: its words' BM25 plus, weighted, its word pairs'."""
+        """Every passage's score: its words' BM25 plus, weighted, its word pairs', plus
+        what its cues ask for beyond words (a date for "quand")."""
         scores = self.index.scores(query.groups)
         if self.pairs is not None and query.pairs:
             pair_scores = self.pairs.scores([((pair, 1.0),) for pair in query.pairs])
             scores += np.float32(self.options.pair_weight) * pair_scores
+        for term in query.terms:
+            if term.cue:
+                for stem, factor in term.alternatives:
+                    if stem == DATE:
+                        scores += np.float32(factor) * self._date_weights
         return scores
+
+    @cached_property
+    def _date_weights(self) -> np.ndarray:
+        return date_weights(
+            self.index.vocabulary, self.index.weights, self.analyzer, self.options.index.k1
+        )
 
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""

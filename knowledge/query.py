@@ -13,6 +13,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.analysis import Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
+from knowledge.features import FEATURES
 from knowledge.glossary import Glossary, GlossaryMatcher
 from knowledge.memo import BoundedMemo
 
@@ -205,8 +206,14 @@ class QueryParser:
 
     @cached_property
     def _cues(self) -> dict[str, tuple[str, ...]]:
+        # An answer word may name a feature ("<date>") rather than words to match.
         return {
-            fold(question_word): tuple(dict.fromkeys(self._analyzer(" ".join(answer_words))))
+            fold(question_word): tuple(
+                dict.fromkeys(
+                    [w for w in answer_words if w in FEATURES]
+                    + self._analyzer(" ".join(w for w in answer_words if w not in FEATURES))
+                )
+            )
             for question_word, answer_words in self._glossary_source.cues.items()
         }
 

@@ -1,0 +1,62 @@
+"""Questions asking for a kind of answer: "quand" / "when" and dates."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.features import DATE, is_year
+
+
+def _engine(tmp_path: Path, texts: list[str]) -> Engine:
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": f"p{n}", "title": "", "text": text} for n, text in enumerate(texts)]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return Engine.from_corpus(corpus)
+
+
+TEXTS = [
+    "Le pont de la ville a rouvert aux piétons après les travaux.",
+    "Le pont de la ville a rouvert le 24 février, après les travaux.",
+    "Le marché couvert accueille les producteurs du canton.",
+    "La bibliothèque prête des livres aux habitants du quartier.",
+]
+
+
+@pytest.mark.parametrize(
+    "question", ["Quand le pont a-t-il rouvert ?", "When did the pont rouvert?"]
+)
+def test_a_when_question_prefers_the_passage_that_gives_a_date(
+    tmp_path: Path, question: str
+) -> None:
+    answer = _engine(tmp_path, TEXTS).ask(question)
+    assert answer.best is not None
+    assert "24 février" in answer.best.text
+
+
+def test_other_questions_do_not_prefer_dated_passages(tmp_path: Path) -> None:
+    # Without the date, the shorter passage wins on length, as it did before.
+    answer = _engine(tmp_path, TEXTS).ask("Le pont a-t-il rouvert ?")
+    assert answer.best is not None
+    assert "24 février" not in answer.best.text
+
+
+def test_a_corpus_without_dates_answers_when_questions_as_others(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, [TEXTS[0], TEXTS[2], TEXTS[3]])
+    assert not engine._date_weights.any()
+    assert "pont" in engine.ask("Quand le pont a-t-il rouvert ?").best.text
+
+
+def test_when_is_a_cue_for_the_date_feature_not_a_word_to_cover(engine: Engine) -> None:
+    query = engine.parse("Quand Parler est-il revenu en ligne ?")
+    cues = [t for t in query.terms if t.cue]
+    assert [stem for t in cues for stem, _ in t.alternatives] == [DATE]
+    assert DATE not in engine.index.vocabulary
+
+
+@pytest.mark.parametrize(
+    ("term", "year"), [("2021", True), ("1789", True), ("0042", False), ("30", False)]
+)
+def test_years_are_four_digits_from_1000_to_2099(term: str, year: bool) -> None:
+    assert is_year(term) is year
