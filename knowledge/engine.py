@@ -444,8 +444,11 @@ class Engine:
 
     @cached_property
     def _date_weights(self) -> np.ndarray:
+        if self.index.options.weighting != "bm25":
+            # A BM25 weight on TF-IDF's unit-length rows would outweigh every word.
+            return np.zeros(self.index.size, dtype=np.float32)
         return date_weights(
-            self.index.vocabulary, self.index.weights, self.analyzer, self.options.index.k1
+            self.index.vocabulary, self.index.weights, self.analyzer, self.index.options.k1
         )
 
     def suggestions(self, limit: int = 25) -> list[str]:
