@@ -447,9 +447,7 @@ class Engine:
         if self.index.options.weighting != "bm25":
             # A BM25 weight on TF-IDF's unit-length rows would outweigh every word.
             return np.zeros(self.index.size, dtype=np.float32)
-        return date_weights(
-            self.index.vocabulary, self.index.weights, self.analyzer, self.index.options.k1
-        )
+        return date_weights(self.index.vocabulary, self.index.weights, self.analyzer)
 
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""

@@ -41,15 +41,12 @@ def is_year(term: str) -> bool:
 
 
 def date_weights(
-    vocabulary: Mapping[str, int],
-    weights: sparse.csc_matrix,
-    analyze: Callable[[str], list[str]],
-    k1: float,
+    vocabulary: Mapping[str, int], weights: sparse.csc_matrix, analyze: Callable[[str], list[str]]
 ) -> np.ndarray:
     """Per passage, the BM25 weight of one occurrence of a term held by exactly the
-    passages that name a year or a month (length left out: a date is one fact,
-    however long the passage); 0 for the others. A corpus where most passages hold a
-    date gives the feature little weight, one where few do gives it much."""
+    passages that name a year or a month, length left out (a date is one fact, however
+    long the passage): that term's idf. 0 for the others. A corpus where most passages
+    hold a date gives the feature little weight, one where few do gives it much."""
     months = {stem for month in MONTHS for stem in analyze(month)}
     columns = [c for term, c in vocabulary.items() if is_year(term) or term in months]
     size = weights.shape[0]
@@ -61,5 +58,5 @@ def date_weights(
         dated[weights.indices[weights.indptr[column] : weights.indptr[column + 1]]] = True
     held = int(dated.sum())
     idf = math.log1p((size - held + 0.5) / (held + 0.5))
-    found[dated] = idf * (k1 + 1) / (1 + k1)
+    found[dated] = idf
     return found
