@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PIAF = ROOT.parent / "shared" / "eval" / "piaf"
 SYSTEMS = ("engine", "bm25s", "sklearn")
 WARMUP = 20
+# Builds of each system timed in turn, side by side, on corpora of up to 10,000 passages.
+SIDE_BY_SIDE_BUILDS = 5
 
 
 def corpus_records(size: int) -> list[dict[str, str]]:
@@ -167,13 +169,23 @@ def run_side_by_side(size: int, count: int) -> dict[str, float]:
     """The engine and bm25s timed question by question in one process, so a machine
     that slows down mid-run slows both alike: the ratios are what this run is for.
     Each question goes first to the engine's whole answer (nothing about it remembered
-    yet), then to its retrieval, then to bm25s."""
+    yet), then to its retrieval, then to bm25s. Builds alternate the same way."""
     from knowledge.engine import Engine
 
     asked = questions(count)
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         corpus = write_corpus(corpus_records(size), workdir)
+        # Builds in turn, each pair compared (small corpora only: at a million passages
+        # one build of each takes minutes and both would not fit in memory together).
+        build_ratios = []
+        for _ in range(SIDE_BY_SIDE_BUILDS if size <= 10_000 else 0):
+            start = time.perf_counter()
+            Engine.from_corpus(corpus)
+            engine_build = time.perf_counter() - start
+            start = time.perf_counter()
+            bm25s_retriever(corpus)
+            build_ratios.append(engine_build / (time.perf_counter() - start))
         _, bm25s_ask = bm25s_retriever(corpus)
         Engine.from_corpus(corpus, cache_dir=workdir / "cache")
         engine = Engine.from_corpus(corpus, cache_dir=workdir / "cache")
@@ -196,6 +208,7 @@ def run_side_by_side(size: int, count: int) -> dict[str, float]:
         **_percentiles("ask", ask),
         **_percentiles("retrieval", retrieval_ms),
         **_percentiles("bm25s", bm25s_ms),
+        "build_ratio": statistics.median(build_ratios) if build_ratios else float("nan"),
     }
 
 
@@ -259,7 +272,8 @@ def main() -> None:
         )
         print(
             f"{'size':>9} {'ask p50':>8} {'ask p95':>8} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'bm25s p50':>9} {'bm25s p95':>9} {'ask/bm25s':>9} {'p50/bm25s':>9}"
+            f"{'bm25s p50':>9} {'bm25s p95':>9} {'ask/bm25s':>9} {'p50/bm25s':>9} "
+            f"{'build/bm25s':>11}"
         )
         for size, row in side_by_side.items():
             bm25s_p50 = row["bm25s_p50_ms"]
@@ -268,7 +282,8 @@ def main() -> None:
                 f"{row['retrieval_p50_ms']:>8.2f} {row['retrieval_p95_ms']:>8.2f} "
                 f"{bm25s_p50:>9.2f} {row['bm25s_p95_ms']:>9.2f} "
                 f"{row['ask_p50_ms'] / bm25s_p50:>9.2f} "
-                f"{row['retrieval_p50_ms'] / bm25s_p50:>9.2f}"
+                f"{row['retrieval_p50_ms'] / bm25s_p50:>9.2f} "
+                f"{row['build_ratio']:>11.2f}"
             )
 
 
