@@ -48,6 +48,11 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def corrections_text(answer: Answer) -> str:
+    """`aprler → parler, palinte → plainte`: the spelling the answer was found with."""
+    return ", ".join(f"{typed} → {read}" for typed, read in answer.corrections)
+
+
 def citation(document: Document) -> str:
     """`Title (2021-03) · sources: Reuters, The Verge · article 000`."""
     parts = [document.title + (f" ({document.date})" if document.date else "")]
@@ -73,6 +78,8 @@ def answer_text(answer: Answer) -> str:
         return "\n".join(lines)
     best = answer.passages[0]
     lines = [f"» {best.sentence}", "", _wrap(best.text), f"  — {citation(best.document)}"]
+    if answer.corrections:
+        lines += ["", f"(read as / lu comme : {corrections_text(answer)})"]
     if answer.conflicting:
         lines += ["", "The articles differ (les articles divergent):"]
         for other in answer.conflicting:

@@ -215,6 +215,12 @@ def answer_embed(answer: Answer) -> discord.Embed:
         embed.add_field(
             name="Also in (aussi dans)", value=fit_items(also, FIELD_VALUE_LIMIT), inline=False
         )
+    if answer.corrections:
+        # The spelling the answer was found with, so a user sees what was understood.
+        read = [f"{escape(t)} → {escape(r)}" for t, r in answer.corrections]
+        embed.add_field(
+            name="Read as (lu comme)", value=fit_items(read, FIELD_VALUE_LIMIT, ", "), inline=False
+        )
     embed.set_footer(text=question_footer(answer.question))
     embed.description = highlight(best.text, best.sentence, _room_for_description(embed))
     return embed

@@ -7,6 +7,7 @@ import re
 import discord
 import pytest
 
+from bot import formats
 from bot.discord import render
 from knowledge.answer import Answer, RankedPassage
 from knowledge.corpus import Document, Passage
@@ -259,3 +260,19 @@ def test_article_choices_show_title_and_give_the_id(engine: Engine):
     choices = render.article_choices(engine.documents, "désiste")
     assert [c.value for c in choices] == ["004"]
     assert choices[0].name.startswith("004 · Parler se désiste")
+
+
+def test_spelling_the_answer_was_found_with_is_shown(engine: Engine) -> None:
+    answer = engine.ask("aprler a porté plainte contre amazon ?")
+    assert answer.corrections == (("aprler", "parler"),)
+    embed = render.answer_embed(answer)
+    read = [f.value for f in embed.fields if f.name.startswith("Read as")]
+    assert read == ["aprler → parler"]
+    assert within_limits(embed)
+    assert "aprler → parler" in formats.answer_text(answer)
+
+
+def test_an_answer_without_corrections_says_nothing_about_spelling(engine: Engine) -> None:
+    answer = engine.ask("Parler a porté plainte contre Amazon ?")
+    assert not any(f.name.startswith("Read as") for f in render.answer_embed(answer).fields)
+    assert "lu comme" not in formats.answer_text(answer)
