@@ -63,12 +63,16 @@ class PairColumns(Mapping[str, int]):
         self.codes = codes
         self.width = width
 
-    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+    def _code(self, term: str) -> int | None:
+        """ "stemA_stemB" as its code, or None when either stem is not a word column."""
         first, _, second = term.partition("_")
         a, b = self.words.get(first), self.words.get(second)
-        if a is None or b is None:
+        return None if a is None or b is None else a * self.width + b
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        code = self._code(term)
+        if code is None:
             return default
-        code = a * self.width + b
         position = int(np.searchsorted(self.codes, code))
         if position < self.codes.size and self.codes[position] == code:
             return position
@@ -76,12 +80,7 @@ class PairColumns(Mapping[str, int]):
 
     def columns_of(self, terms: Sequence[str]) -> dict[str, int]:
         """The columns of those terms that have one, with one binary search for all."""
-        codes: dict[str, int] = {}
-        for term in terms:
-            first, _, second = term.partition("_")
-            a, b = self.words.get(first), self.words.get(second)
-            if a is not None and b is not None:
-                codes[term] = a * self.width + b
+        codes = {term: code for term in terms if (code := self._code(term)) is not None}
         if not codes or not self.codes.size:
             return {}
         wanted = np.fromiter(codes.values(), dtype=np.int64, count=len(codes))
