@@ -22,6 +22,8 @@ _QUESTION = re.compile(
     r"|(?:definition de|definition of|define) "
     r")(?P<subject>[^?!.]+?)[\s?!.]*$"
 )
+# What the folded form of an ASCII question must start with to match `_QUESTION`.
+_MAY_DEFINE = re.compile(r"\s*[qcwdQCWD]")
 _SUBJECT_FIRST = re.compile(r"^(?P<subject>[^?!.]+?),? c'est quoi[\s?!.]*$")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|the|a|an) |l')")
 # Longer subjects are descriptions ("le second premier ministre du Pakistan"), whose
@@ -51,6 +53,9 @@ _BEFORE = re.compile(r"(?:^|[\s,;:(])(?:le|la|les|un|une|the|an|l')\s*((?:[\w-]+
 def definition_subject(question: str) -> str | None:
     """The folded thing a definition question asks about, or None for other questions
     (remembered: ranking and the key sentence both ask)."""
+    if question.isascii() and not _MAY_DEFINE.match(question) and "quoi" not in question.lower():
+        # Most questions: no need to fold them to know they ask something else.
+        return None
     folded = fold(question)
     match = _QUESTION.match(folded) or (
         _SUBJECT_FIRST.match(folded) if "c'est quoi" in folded else None

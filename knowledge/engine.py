@@ -49,7 +49,7 @@ from knowledge.passage_sentences import (
 )
 from knowledge.query import SYNONYM_FACTOR, Query, QueryParser
 from knowledge.sentences import split_sentences
-from knowledge.termids import AnalysedCorpus, analyse_corpus, pair_streams
+from knowledge.termids import AnalysedCorpus, analyse_corpus, context_text, pair_streams
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ class Engine:
         self._contents: BoundedMemo[int, tuple[frozenset[int], float]] = BoundedMemo(
             SENTENCE_CACHE_SIZE
         )
+        self._contexts: BoundedMemo[str, frozenset[int]] = BoundedMemo(SENTENCE_CACHE_SIZE)
         self._names_cache: BoundedMemo[str, frozenset[str]] = BoundedMemo(SENTENCE_CACHE_SIZE)
         self._name_is_distinctive: BoundedMemo[str, bool] = BoundedMemo(SENTENCE_CACHE_SIZE)
         # The last question's terms as columns (`_key_sentence`), for its few passages.
@@ -226,8 +227,7 @@ class Engine:
         hits = self.rank(query, max(k, CANDIDATES))
         if not hits:
             return self._abstain(question, "no passage covers the question", corrections)
-        holding = self._holding(hits)
-        best = self._ranked(weighted, hits[0], holding)
+        best = self._ranked(weighted, hits[0])
         if (
             best.coverage < self.options.min_coverage
             or (known + best.coverage) / 2 < self.options.min_evidence
@@ -237,7 +237,7 @@ class Engine:
         # articles' strong passages (which may corroborate or contradict the best one)
         # are compared by row, and read and given one only if the comparison needs it
         # or they are shown as related.
-        shown = [best] + [self._ranked(weighted, hit, holding) for hit in hits[1:k]]
+        shown = [best] + [self._ranked(weighted, hit) for hit in hits[1:k]]
         subject = definition_subject(question)
         if subject:
             shown = [_defining_sentence_first(ranked, subject) for ranked in shown]
@@ -254,7 +254,7 @@ class Engine:
         def ranked_of(hit: Hit) -> RankedPassage:
             found = by_row.get(hit.row)
             if found is None:
-                found = self._ranked(weighted, hit, holding, sentence_of(hit.row))
+                found = self._ranked(weighted, hit, sentence_of(hit.row))
             return found
 
         corroborating, conflicting = split_related(
@@ -299,7 +299,7 @@ class Engine:
             return hits
         floor = CONSENSUS_MIN_RATIO * hits[0].score
         strong = [h for h in hits if h.score >= floor]
-        documents = [self._row_document[h.row] for h in strong]
+        documents = self._row_document[[h.row for h in strong]].tolist()
         if len(set(documents)) < 2:
             return hits
         vocabulary, weight = self.index.vocabulary, self._squared_idf
@@ -324,10 +324,11 @@ class Engine:
                     support[i] += cosine * strong[j].score / best
                     support[j] += cosine * strong[i].score / best
         boosted = {
-            h.row: h.score + CONSENSUS_WEIGHT * best * s
+            h.row: Hit(h.row, h.score + CONSENSUS_WEIGHT * best * s)
             for h, s in zip(strong, support, strict=True)
+            if s
         }
-        rescored = [Hit(h.row, boosted.get(h.row, h.score)) for h in hits]
+        rescored = [boosted.get(h.row, h) for h in hits]
         return sorted(rescored, key=lambda h: (-h.score, h.row))
 
     def _content(self, row: int) -> tuple[frozenset[int], float]:
@@ -352,26 +353,39 @@ class Engine:
         stems = set().union(*(stems for _, stems in self._sentences(row)))
         return np.asarray(sorted(vocabulary[s] for s in stems if s in vocabulary), dtype=np.int64)
 
-    def _holding(self, hits: list[Hit]) -> _RowsHolding:
-        """For each question stem, which candidate passages hold it (with their context)."""
-        return _RowsHolding(self.index, np.asarray([hit.row for hit in hits]))
-
     def _ranked(
-        self,
-        weighted: WeightedTerms,
-        hit: Hit,
-        holding: Mapping[str, frozenset[int]],
-        sentence: str | None = None,
+        self, weighted: WeightedTerms, hit: Hit, sentence: str | None = None
     ) -> RankedPassage:
         """The hit as an answer passage; its key sentence found unless given."""
         passage = self.corpus.passages[hit.row]
+        document = self.corpus.document(passage.doc_id)
+        # What the index's row holds: the passage's words and its title's and heading's.
+        body = self._content(hit.row)[0]
+        context = self._context_columns(context_text(document.title, passage.section))
+        column_of = self.index.vocabulary.get
+
+        def holds(stem: str) -> bool:
+            column = column_of(stem)
+            return column is not None and (column in body or column in context)
+
         return RankedPassage(
             passage=passage,
-            document=self.corpus.document(passage.doc_id),
+            document=document,
             score=hit.score,
             sentence=self._key_sentence(hit.row, weighted) if sentence is None else sentence,
-            coverage=word_share(weighted, lambda stem: hit.row in holding[stem]),
+            coverage=word_share(weighted, holds),
         )
+
+    def _context_columns(self, context: str) -> frozenset[int]:
+        """The word-index columns of a title and heading, as the index counted them
+        (none when it leaves contexts out); remembered, as articles have few headings."""
+        return self._contexts.get(context, self._find_context_columns)
+
+    def _find_context_columns(self, context: str) -> frozenset[int]:
+        if self.index.options.context_weight <= 0:
+            return frozenset()
+        vocabulary = self.index.vocabulary
+        return frozenset(vocabulary[s] for s in self.analyzer(context) if s in vocabulary)
 
     def _key_sentence(self, row: int, weighted: WeightedTerms) -> str:
         """The passage's key sentence. With the build's sentences, terms are compared as
@@ -600,20 +614,6 @@ def _surface_words(corpus: Corpus) -> set[str]:
     for document in corpus.documents:
         found.update(words(document.title))
     return found
-
-
-class _RowsHolding(dict[str, frozenset[int]]):
-    """Which candidate rows hold each stem, looked up on first need: a passage's
-    coverage reads a word's lesser alternatives only when it lacks the word itself."""
-
-    def __init__(self, index: Index, rows: np.ndarray) -> None:
-        super().__init__()
-        self._index = index
-        self._rows = rows
-
-    def __missing__(self, stem: str) -> frozenset[int]:
-        found = self[stem] = self._index.rows_holding(stem, self._rows)
-        return found
 
 
 def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:

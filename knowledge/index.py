@@ -14,8 +14,6 @@ from knowledge.errors import IndexLoadError
 from knowledge.termids import TermIds, streams_of
 
 WEIGHTINGS = ("bm25", "tfidf")
-# Posting lists this short are intersected as Python sets (`rows_holding`).
-SHORT_POSTINGS = 256
 # Terms whose idf is remembered (`idf_of`); beyond, memory would grow with questions.
 REMEMBERED_IDF = 100_000
 # 4: saved with each passage's sentences (passage_sentences.py); 5: arrayfile, not .npz.
@@ -261,7 +259,9 @@ class Index:
                 column, factor = postings[0]
                 start, end = indptr[column], indptr[column + 1]
                 found_rows.append(indices[start:end])
-                added.append((query_weight * factor) * data[start:end])
+                # Most words are the question's own (factor 1): their weights as stored.
+                multiplier = query_weight * factor
+                added.append(data[start:end] if multiplier == 1.0 else multiplier * data[start:end])
                 continue
             rows = np.concatenate([indices[indptr[c] : indptr[c + 1]] for c, _ in postings])
             values = np.concatenate(
@@ -283,25 +283,6 @@ class Index:
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
         return top_k(self.scores(groups), k)
-
-    def rows_holding(self, term: str, rows: np.ndarray) -> frozenset[int]:
-        """Which of the given rows hold the term: one binary search over its postings
-        for all of them, where asking row by row would cost a search each."""
-        column = self.vocabulary.get(term)
-        if column is None or not rows.size:
-            return frozenset()
-        start, end = int(self.weights.indptr[column]), int(self.weights.indptr[column + 1])
-        if end - start <= SHORT_POSTINGS:
-            # A short posting list is cheaper to intersect as a Python set than with
-            # the half-dozen numpy calls below (3 us instead of 5 per term).
-            return frozenset(
-                set(rows.tolist()).intersection(self.weights.indices[start:end].tolist())
-            )
-        postings = self.weights.indices[start:end]
-        if not postings.size:
-            return frozenset()
-        position = np.minimum(np.searchsorted(postings, rows), postings.size - 1)
-        return frozenset(rows[postings[position] == rows].tolist())
 
     def idf_of(self, term: str) -> float:
         """The term's idf, or the corpus's highest for an unknown term (rarer than any);
@@ -393,12 +374,11 @@ def top_k(scores: np.ndarray, k: int) -> list[Hit]:
     """Positive scores only, best first; a partial sort, so cost does not grow with k log n."""
     candidates = np.flatnonzero(scores > 0)
     if candidates.size > k:
-        part = np.argpartition(-scores[candidates], k - 1)[:k]
-        candidates = candidates[part]
-    values = scores[candidates]
-    order = np.lexsort((candidates, -values))
-    rows, ranked = candidates[order].tolist(), values[order].tolist()
-    return [Hit(row, score) for row, score in zip(rows, ranked, strict=True)]
+        candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+    values = scores[candidates].tolist()
+    # At most k of them: sorting in Python beats more numpy calls.
+    ranked = sorted(zip((-value for value in values), candidates.tolist(), strict=True))
+    return [Hit(row, -negated) for negated, row in ranked]
 
 
 def _weigh(

@@ -149,16 +149,16 @@ class WordFamilies:
         after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         start = bisect_left(self._sorted, prefix)
         found = []
+        size = len(stem)
         for other in self._sorted[start : bisect_left(self._sorted, after, start)]:
-            if other == stem or abs(len(other) - len(stem)) > FAMILY_MAX_SUFFIX:
+            if other == stem or abs(len(other) - size) > FAMILY_MAX_SUFFIX:
                 continue
             if not other.isalpha():
                 continue
-            shared = next(
-                (i for i, (a, b) in enumerate(zip(stem, other, strict=False)) if a != b),
-                min(len(stem), len(other)),
-            )
-            if shared >= max(FAMILY_PREFIX, min(len(stem), len(other)) - 2):
+            # Both start with the prefix, so both are at least FAMILY_PREFIX long: they
+            # share enough when their first `needed` letters are equal.
+            needed = max(FAMILY_PREFIX, min(size, len(other)) - 2)
+            if other[:needed] == stem[:needed]:
                 found.append(other)
         return tuple(found)
 
@@ -283,8 +283,9 @@ def _without_unknown_compounds(words: list[str], surface: frozenset[str]) -> lis
     "lacs") when the corpus never writes it so: its parts already stand for it."""
     kept: list[str] = []
     for word in words:
-        joined = any("".join(kept[-n:]) == word for n in range(2, min(len(kept), 4) + 1))
-        if not (joined and word not in surface):
+        if word in surface or not any(
+            "".join(kept[-n:]) == word for n in range(2, min(len(kept), 4) + 1)
+        ):
             kept.append(word)
     return kept
 

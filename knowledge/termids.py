@@ -95,6 +95,11 @@ class AnalysedCorpus:
     spans: np.ndarray
 
 
+def context_text(title: str, section: str | None) -> str:
+    """What a passage is indexed with besides its own text: its title and heading."""
+    return f"{title}\n{section or ''}"
+
+
 def analyse_corpus(
     corpus: Corpus, analyzer: Analyzer, with_sentences: bool = True
 ) -> AnalysedCorpus:
@@ -126,7 +131,7 @@ def analyse_corpus(
             stream.extend(map(lookup, tokens(text)))
             stream.append(separator)
             sentence_counts.append(1)
-        context = f"{titles[passage.doc_id]}\n{passage.section or ''}"
+        context = context_text(titles[passage.doc_id], passage.section)
         context_of.append(position.setdefault(context, len(position)))
     context_stream = array("i")
     context_lengths = array("q")

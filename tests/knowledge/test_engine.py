@@ -89,3 +89,23 @@ def test_building_leaves_garbage_collection_as_it_found_it(tmp_path: Path) -> No
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_word_only_the_title_holds_counts_as_covered(tmp_path: Path, cached: bool) -> None:
+    # Coverage (which abstention reads) is what the index matches: the passage with its
+    # title and heading, whether the engine was just built or loaded from its cache.
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "a", "title": "Les volcans", "text": "L\'éruption a duré trois jours."}\n'
+        '{"id": "b", "title": "La cuisine", "text": "La recette demande trois oeufs."}\n',
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache" if cached else None
+    if cache is not None:
+        Engine.from_corpus(corpus, cache_dir=cache)
+    answer = Engine.from_corpus(corpus, cache_dir=cache).ask(
+        "Combien de jours a duré l'éruption du volcan ?"
+    )
+    assert answer.best is not None and answer.best.document.id == "a"
+    assert answer.best.coverage == 1.0

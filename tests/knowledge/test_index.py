@@ -119,18 +119,3 @@ def test_word_pairs_looked_up_together_find_the_same_columns_as_one_by_one(
     assert together == {t: c for t in terms if (c := pairs.vocabulary.get(t)) is not None}
     assert list(together) == [f"{first}_{second}"]
     assert pairs.vocabulary.columns_of([]) == {}
-
-
-def test_rows_holding_finds_the_passages_with_the_term_in_short_and_long_postings() -> None:
-    from knowledge.analysis import Analyzer
-    from knowledge.index import SHORT_POSTINGS
-
-    bodies = [f"tribunal passage{n}" if n % 2 else f"plainte passage{n}" for n in range(700)]
-    index = Index.build(bodies, [""] * len(bodies), Analyzer())
-    rows = np.asarray([0, 1, 2, 3, 650, 651, 699])
-    (long_term,) = Analyzer()("tribunal")
-    assert index.weights.getcol(index.vocabulary[long_term]).nnz > SHORT_POSTINGS
-    assert index.rows_holding(long_term, rows) == {1, 3, 651, 699}
-    (short_term,) = Analyzer()("passage651")
-    assert index.rows_holding(short_term, rows) == {651}
-    assert index.rows_holding("inconnu", rows) == frozenset()

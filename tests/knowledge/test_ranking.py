@@ -22,6 +22,10 @@ from knowledge.engine import Engine
         ("What is Epik?", "epik"),
         ("Who's John Matze", "john matze"),
         ("Que signifie AWS ?", "aws"),
+        # Upper case, leading spaces: told apart from other questions without folding.
+        ("  WHAT IS EPIK?", "epik"),
+        ("define Parler", "parler"),
+        ("PARLER, C'EST QUOI ?", "parler"),
     ],
 )
 def test_definition_question_names_its_subject(question: str, subject: str) -> None:
