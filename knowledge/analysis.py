@@ -88,6 +88,12 @@ _EXTRA_FRENCH = {
     "pourrais",
     "veux",
     "voudrais",
+    # The present of "aller", an auxiliary like "avoir" and "être" ("il va falloir"),
+    # and the whole of "ça va ?", which must not be answered with "Cela va tuer...".
+    "va",
+    "vas",
+    "vais",
+    "vont",
 }
 
 
