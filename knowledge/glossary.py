@@ -107,23 +107,29 @@ class GlossaryMatcher:
     def _keys(self, phrase_words: Sequence[str]) -> set[tuple[str, ...]]:
         return {tuple(self._fr(w) for w in phrase_words), tuple(self._en(w) for w in phrase_words)}
 
-    def match(self, question_words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
-        """Spans (start, end, expansion stems) of glossary phrases, longest match first."""
+    def match(
+        self, question_words: Sequence[str], english: bool = True
+    ) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Spans (start, end, expansion stems) of glossary phrases, longest match first.
+        Only an `english` question's words are also compared by their English stems: a
+        French question's English words ("le CEO", "sued") meet the glossary's under
+        the French stemmer too, as every phrase is keyed under both."""
         spans: list[tuple[int, int, tuple[str, ...]]] = []
         # Each word stemmed once, not once per window it falls in (up to five).
         french = tuple(map(self._fr, question_words))
-        english = tuple(map(self._en, question_words))
+        english_stems = tuple(map(self._en, question_words)) if english else french
         longest_from = self._longest_from
         position = 0
         while position < len(question_words):
             longest = max(
-                longest_from.get(french[position], 0), longest_from.get(english[position], 0)
+                longest_from.get(french[position], 0),
+                longest_from.get(english_stems[position], 0),
             )
             most = min(longest, MAX_PHRASE_WORDS, len(question_words) - position)
             for length in range(most, 0, -1):
                 end = position + length
                 groups: set[int] = set()
-                for key in {french[position:end], english[position:end]}:
+                for key in {french[position:end], english_stems[position:end]}:
                     groups |= self._phrases.get(key, set())
                 if groups:
                     stems = tuple(

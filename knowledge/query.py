@@ -240,7 +240,10 @@ class QueryParser:
         # "terminée": "termin"). Nor is it a misspelling ("find" is not "fin").
         french = not is_english(every_word)
         stem_of = self._analyzer.stem if french else self._stem_english_words
-        spans = {start: (end, stems) for start, end, stems in self._glossary.match(words)}
+        spans = {
+            start: (end, stems)
+            for start, end, stems in self._glossary.match(words, english=not french)
+        }
         terms: list[QueryTerm] = []
         position = 0
         while position < len(words):

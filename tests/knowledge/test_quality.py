@@ -25,6 +25,24 @@ def test_glossary_expands_an_acronym_to_its_full_name(engine: Engine) -> None:
     assert {"amazon", "web", "servic"} <= stems
 
 
+@pytest.mark.parametrize(
+    ("question", "word", "synonym"),
+    [
+        # English inflections the glossary does not list meet it by their English stem.
+        ("Was Parler censored?", "censored", "censorship"),
+        ("Which rules was Parler violating?", "violating", "breach"),
+        # A French question's English words meet the glossary under the French stemmer.
+        ("Qui est le CEO de Parler ?", "ceo", "pdg"),
+        ("Pourquoi Parler a sued Amazon ?", "sued", "plaint"),
+    ],
+)
+def test_glossary_finds_english_words_in_english_and_french_questions(
+    engine: Engine, question: str, word: str, synonym: str
+) -> None:
+    term = next(t for t in engine.parse(question).terms if t.word == word)
+    assert synonym in term.stems
+
+
 def test_english_word_spelled_like_a_french_name_does_not_win_on_its_own_stem(
     engine: Engine,
 ) -> None:
