@@ -96,9 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             return _eval(args, settings)
         if args.command == "repl":
+            from bot.loading import prepare_in_background
             from bot.repl import Repl
 
-            return Repl(_engine(settings), settings).run()
+            engine = _engine(settings)
+            prepare_in_background(engine)
+            return Repl(engine, settings).run()
     except SettingsError as exc:
         return _fail(str(exc), EXIT_SETTINGS)
     except (CorpusError, GlossaryError, IndexLoadError) as exc:

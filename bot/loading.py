@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -30,3 +34,22 @@ def engine_from_settings(settings: Settings) -> Engine:
         options=options,
         cache_dir=settings.index_cache,
     )
+
+
+def prepare_in_background(engine: Engine) -> threading.Thread:
+    """Prepares the engine's passages (`Engine.prepare_passages`) in a daemon thread, for
+    the adapters that run for long (REPL, Discord): their first answers then cost no more
+    than later ones, and the start is not delayed. A one-shot `ask` does not: the thread
+    would only compete with its one answer."""
+
+    def prepare() -> None:
+        try:
+            prepared = engine.prepare_passages()
+        except Exception:  # answers still work unprepared; say why, once
+            log.warning("could not prepare the passages ahead of questions", exc_info=True)
+        else:
+            log.debug("prepared %d passages", prepared)
+
+    thread = threading.Thread(target=prepare, name="prepare-passages", daemon=True)
+    thread.start()
+    return thread

@@ -22,8 +22,13 @@ _QUESTION = re.compile(
     r"|(?:definition de|definition of|define) "
     r")(?P<subject>[^?!.]+?)[\s?!.]*$"
 )
-# What the folded form of an ASCII question must start with to match `_QUESTION`.
-_MAY_DEFINE = re.compile(r"\s*[qcwdQCWD]")
+# How an ASCII question that `_QUESTION` matches once folded must start (a looser
+# pattern: folding only lower-cases it, makes "`" an apostrophe and '"' a space).
+_MAY_DEFINE = re.compile(
+    r"""[\s"]*(?:qu['`]?\s*est|que\s+(?:signifie|veut)|qui\s+(?:est|etait|sont|etaient)\b"""
+    r"""|c['`]est\s+quoi|what|who|defin)""",
+    re.IGNORECASE,
+)
 _SUBJECT_FIRST = re.compile(r"^(?P<subject>[^?!.]+?),? c'est quoi[\s?!.]*$")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|the|a|an) |l')")
 # Longer subjects are descriptions ("le second premier ministre du Pakistan"), whose

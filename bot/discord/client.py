@@ -84,6 +84,9 @@ class QABot(commands.AutoShardedBot):
         self._reload_on_sighup = reload_on_sighup
 
     async def setup_hook(self) -> None:
+        from bot.loading import prepare_in_background
+
+        prepare_in_background(self.engine)
         await self.add_cog(AskCog(self))
         await self.add_cog(AdminCog(self))
         if self._reload_on_sighup:
@@ -97,10 +100,11 @@ class QABot(commands.AutoShardedBot):
         in one step. Questions already being answered finish on the old engine; if the
         build fails (broken catalog, unreadable article) the old engine keeps serving
         and the error goes to the caller."""
-        from bot.loading import engine_from_settings
+        from bot.loading import engine_from_settings, prepare_in_background
 
         async with self._reload_lock:
             engine = await asyncio.to_thread(engine_from_settings, self.settings)
+            prepare_in_background(engine)
             self.engine = engine
             self.asker.engine = engine
             self.suggestion_pool = engine.suggestions(limit=SUGGESTION_POOL)

@@ -1,9 +1,11 @@
+import threading
 from pathlib import Path
 
 import pytest
 
 from knowledge.analysis import fold
 from knowledge.engine import Engine
+from tests.conftest import SEEDS
 
 
 @pytest.mark.parametrize(
@@ -78,8 +80,6 @@ def test_k_below_one_is_refused(engine: Engine) -> None:
 def test_building_leaves_garbage_collection_as_it_found_it(tmp_path: Path) -> None:
     import gc
 
-    from tests.conftest import SEEDS
-
     assert gc.isenabled()
     Engine.from_corpus(SEEDS, cache_dir=tmp_path / "cache")
     assert gc.isenabled()
@@ -109,3 +109,37 @@ def test_a_word_only_the_title_holds_counts_as_covered(tmp_path: Path, cached: b
     )
     assert answer.best is not None and answer.best.document.id == "a"
     assert answer.best.coverage == 1.0
+
+
+QUESTIONS = [
+    "Qui est John Matze ?",
+    "Pourquoi Amazon a-t-il suspendu Parler ?",
+    "Who is hosting Parler now?",
+    "Quel est le nom du nouvel hébergeur de Parler ?",
+    "Comment faire une pâte à crêpes ?",
+]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_prepared_engine_answers_as_an_unprepared_one(tmp_path: Path, cached: bool) -> None:
+    cache = tmp_path / "cache" if cached else None
+    unprepared = Engine.from_corpus(SEEDS, cache_dir=cache)
+    prepared = Engine.from_corpus(SEEDS, cache_dir=cache)
+    assert prepared.prepare_passages() == len(prepared.corpus.passages)
+    for question in QUESTIONS:
+        assert prepared.ask(question) == unprepared.ask(question)
+
+
+def test_answers_while_another_thread_prepares_the_passages(tmp_path: Path) -> None:
+    expected = [Engine.from_corpus(SEEDS).ask(q) for q in QUESTIONS]
+    Engine.from_corpus(SEEDS, cache_dir=tmp_path)
+    engine = Engine.from_corpus(SEEDS, cache_dir=tmp_path)
+    preparing = threading.Thread(target=engine.prepare_passages)
+    preparing.start()
+    answers = [engine.ask(q) for q in QUESTIONS * 3]
+    preparing.join()
+    assert answers == expected * 3
+
+
+def test_a_corpus_larger_than_the_limit_is_not_prepared(engine: Engine) -> None:
+    assert engine.prepare_passages(limit=len(engine.corpus.passages) - 1) == 0
