@@ -37,14 +37,14 @@ def engine_from_settings(settings: Settings) -> Engine:
 
 
 def prepare_in_background(engine: Engine) -> threading.Thread:
-    """Prepares the engine's passages (`Engine.prepare_passages`) in a daemon thread, for
+    """Prepares the engine's passages (`Engine.prepare`) in a daemon thread, for
     the adapters that run for long (REPL, Discord): their first answers then cost no more
     than later ones, and the start is not delayed. A one-shot `ask` does not: the thread
     would only compete with its one answer."""
 
     def prepare() -> None:
         try:
-            prepared = engine.prepare_passages()
+            prepared = engine.prepare()
         except Exception:  # answers still work unprepared; say why, once
             log.warning("could not prepare the passages ahead of questions", exc_info=True)
         else:

@@ -84,8 +84,8 @@ DEFAULT_PAIR_WEIGHT = 0.5
 PAIR_CONTEXT_WEIGHT = 0.25
 # Passages whose analysed sentences are remembered (about 1 KB each).
 SENTENCE_CACHE_SIZE = 20_000
-# A corpus this small has every passage's answer data prepared by `prepare_passages`
-# (about 25 µs and a few KB each): all of it fits in the memos above.
+# A corpus this small has every passage's answer data prepared by `prepare`
+# (about 30 µs and a few KB each): all of it fits in the memos above.
 PREPARED_PASSAGES = SENTENCE_CACHE_SIZE
 # Questions kept for suggestions and autocomplete (Discord filters them as users type).
 SUGGESTION_POOL = 1000
@@ -276,18 +276,21 @@ class Engine:
             corrections=corrections,
         )
 
-    def prepare_passages(self, limit: int = PREPARED_PASSAGES) -> int:
+    def prepare(self, limit: int = PREPARED_PASSAGES) -> int:
         """Reads what answers read of every passage (the passage and its article, its
-        words and sentences as columns, its title's and heading's columns) when the
-        corpus has at most `limit` passages, so that no answer pays for meeting a
-        passage first: a third of a small corpus's answer time. Returns how many were
-        prepared (0 for a larger corpus, whose memos could not hold them all).
+        words and sentences as columns, its title's and heading's columns, its names)
+        and finds every word's family, when the corpus has at most `limit` passages, so that no
+        answer pays for meeting a passage or a word first: a third of a small corpus's
+        answer time. Returns how many passages were prepared (0 for a larger corpus,
+        whose memos could not hold them all).
 
         Long-running adapters call it in a thread after start; answers may run
         meanwhile, as it only fills memos."""
         passages = self.corpus.passages
         if len(passages) > limit:
             return 0
+        self._parser.prepare()
+        names = self._name_is_distinctive
         for row in range(len(passages)):
             passage = passages[row]
             document = self.corpus.document(passage.doc_id)
@@ -295,6 +298,11 @@ class Engine:
             self._context_columns(context_text(document.title, passage.section))
             if self.sentences is not None:
                 self._sentence_columns.get(row, self.sentences.lists_of)
+            # The names its key sentences may hold, while they fit: whether a single
+            # article uses them is what conflicting answers are told by.
+            for name in names_in_order(passage.text):
+                if names.room > 1:
+                    self._is_distinctive(name)
         return len(passages)
 
     def rank(self, query: Query, depth: int) -> list[Hit]:

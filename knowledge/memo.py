@@ -34,3 +34,8 @@ class BoundedMemo(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._found)
+
+    @property
+    def room(self) -> int:
+        """How many more keys fit before all are forgotten."""
+        return self._limit - len(self._found)

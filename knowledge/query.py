@@ -221,6 +221,14 @@ class QueryParser:
     def _families(self) -> WordFamilies:
         return WordFamilies(self._vocabulary)
 
+    def prepare(self) -> None:
+        """Finds every vocabulary stem's word family ahead of questions, when they all fit
+        in the memo: a question's words then cost a look-up each."""
+        if len(self._vocabulary) <= MAX_REMEMBERED_FAMILIES:
+            relatives = self._families.relatives
+            for stem in self._vocabulary:
+                relatives(stem)
+
     def parse(self, question: str) -> Query:
         every_word = all_words(question)
         words = self._analyzer.content_of(every_word)[:MAX_QUERY_WORDS]

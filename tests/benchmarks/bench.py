@@ -195,11 +195,11 @@ def run_side_by_side(size: int, count: int) -> dict[str, float]:
 
         ask, retrieval_ms, bm25s_ms = _interleaved(asked, (engine.ask, retrieval, bm25s_ask))
         # Prepared: another start whose passages are prepared first, as the REPL and
-        # the Discord bot do in the background (`Engine.prepare_passages`; nothing is
+        # the Discord bot do in the background (`Engine.prepare`; nothing is
         # prepared past PREPARED_PASSAGES passages).
         prepared = Engine.from_corpus(corpus, cache_dir=workdir / "cache")
         start = time.perf_counter()
-        prepared.prepare_passages()
+        prepared.prepare()
         prepare_s = time.perf_counter() - start
         prepared_ms, prepared_bm25s_ms = _interleaved(asked, (prepared.ask, bm25s_ask))
     return {
@@ -284,7 +284,7 @@ def main() -> None:
     if side_by_side:
         print(
             "\nside by side (engine and bm25s in one process, question by question; "
-            "each question's whole answer first; prepared: after Engine.prepare_passages, "
+            "each question's whole answer first; prepared: after Engine.prepare, "
             "as the bot does at start)"
         )
         print(

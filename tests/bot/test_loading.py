@@ -15,7 +15,7 @@ def test_background_preparation_leaves_the_answers_as_they_were(engine: Engine) 
 
 
 class _Unpreparable:
-    def prepare_passages(self) -> int:
+    def prepare(self) -> int:
         raise OSError("disk gone")
 
 

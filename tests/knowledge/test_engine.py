@@ -125,7 +125,7 @@ def test_a_prepared_engine_answers_as_an_unprepared_one(tmp_path: Path, cached: 
     cache = tmp_path / "cache" if cached else None
     unprepared = Engine.from_corpus(SEEDS, cache_dir=cache)
     prepared = Engine.from_corpus(SEEDS, cache_dir=cache)
-    assert prepared.prepare_passages() == len(prepared.corpus.passages)
+    assert prepared.prepare() == len(prepared.corpus.passages)
     for question in QUESTIONS:
         assert prepared.ask(question) == unprepared.ask(question)
 
@@ -134,7 +134,7 @@ def test_answers_while_another_thread_prepares_the_passages(tmp_path: Path) -> N
     expected = [Engine.from_corpus(SEEDS).ask(q) for q in QUESTIONS]
     Engine.from_corpus(SEEDS, cache_dir=tmp_path)
     engine = Engine.from_corpus(SEEDS, cache_dir=tmp_path)
-    preparing = threading.Thread(target=engine.prepare_passages)
+    preparing = threading.Thread(target=engine.prepare)
     preparing.start()
     answers = [engine.ask(q) for q in QUESTIONS * 3]
     preparing.join()
@@ -142,4 +142,4 @@ def test_answers_while_another_thread_prepares_the_passages(tmp_path: Path) -> N
 
 
 def test_a_corpus_larger_than_the_limit_is_not_prepared(engine: Engine) -> None:
-    assert engine.prepare_passages(limit=len(engine.corpus.passages) - 1) == 0
+    assert engine.prepare(limit=len(engine.corpus.passages) - 1) == 0

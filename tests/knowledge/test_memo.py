@@ -31,3 +31,14 @@ def test_past_its_limit_everything_is_forgotten_at_once() -> None:
 def test_limit_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         BoundedMemo(0)
+
+
+def test_room_says_how_many_keys_fit_before_all_are_forgotten() -> None:
+    memo: BoundedMemo[int, int] = BoundedMemo(3)
+    assert memo.room == 3
+    memo.get(1, int)
+    memo.get(1, int)
+    assert memo.room == 2
+    for key in range(2, 5):
+        memo.get(key, int)
+    assert memo.room == 2  # the fourth key found it full: the others were forgotten
