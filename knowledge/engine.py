@@ -279,13 +279,16 @@ class Engine:
     def prepare(self, limit: int = PREPARED_PASSAGES) -> int:
         """Reads what answers read of every passage (the passage and its article, its
         words and sentences as columns, its title's and heading's columns, its names)
-        and finds every word's family, when the corpus has at most `limit` passages, so that no
-        answer pays for meeting a passage or a word first: a third of a small corpus's
-        answer time. Returns how many passages were prepared (0 for a larger corpus,
+        and finds every word's family, when the corpus has at most `limit` passages:
+        no answer then pays for meeting a passage or a word first, a third of a small
+        corpus's answer time. What an abstention shows (topics, suggestions) is made
+        at any size. Returns how many passages were prepared (0 for a larger corpus,
         whose memos could not hold them all).
 
         Long-running adapters call it in a thread after start; answers may run
         meanwhile, as it only fills memos."""
+        self.topics()
+        self.suggestions()
         passages = self.corpus.passages
         if len(passages) > limit:
             return 0

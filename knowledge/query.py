@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import Stemmer
 from rapidfuzz import process
@@ -86,11 +87,15 @@ class SpellingCorrector:
     """
 
     def __init__(self, vocabulary_words: Iterable[str]) -> None:
+        # Words by first letter and length, and by first two letters and length: the
+        # candidates for a word are a few of these lists, joined in C.
         self._buckets: dict[tuple[str, int], list[str]] = {}
+        self._pair_buckets: dict[tuple[str, int], list[str]] = {}
         self._known: BoundedMemo[tuple[str, int], list[str]] = BoundedMemo(MAX_REMEMBERED_FAMILIES)
         for word in set(vocabulary_words):
             if word.isalpha():
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
+                self._pair_buckets.setdefault((word[:2], len(word)), []).append(word)
 
     @staticmethod
     def max_edits(word: str) -> int:
@@ -109,14 +114,11 @@ class SpellingCorrector:
         # Typists rarely miss the first letter; requiring it keeps real words that the
         # corpus lacks ("apprendre") from being "corrected" into others ("prendre").
         lengths = range(len(word) - edits, len(word) + edits + 1)
-        candidates = [w for length in lengths for w in self._buckets.get((word[0], length), ())]
+        buckets = [self._buckets.get((word[0], length), ()) for length in lengths]
         if word[0] != word[1]:
-            candidates += [
-                w
-                for length in lengths
-                for w in self._buckets.get((word[1], length), ())
-                if w[1:2] == word[0]
-            ]
+            swapped = word[1] + word[0]
+            buckets += [self._pair_buckets.get((swapped, length), ()) for length in lengths]
+        candidates = list(chain.from_iterable(buckets))
         found = process.extract(
             word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
         )
