@@ -395,20 +395,15 @@ class Engine:
         passage = self.corpus.passages[hit.row]
         document = self.corpus.document(passage.doc_id)
         # What the index's row holds: the passage's words and its title's and heading's.
-        body = self._content(hit.row)[0]
-        context = self._context_columns(context_text(document.title, passage.section))
-        column_of = self.index.vocabulary.get
-
-        def holds(stem: str) -> bool:
-            column = column_of(stem)
-            return column is not None and (column in body or column in context)
-
+        asked = self._question(weighted).asked
+        held = asked & self._content(hit.row)[0]
+        held |= asked & self._context_columns(context_text(document.title, passage.section))
         return RankedPassage(
             passage=passage,
             document=document,
             score=hit.score,
             sentence=self._key_sentence(hit.row, weighted) if sentence is None else sentence,
-            coverage=word_share(weighted, holds),
+            coverage=self._question(weighted).share_held(held),
         )
 
     def _context_columns(self, context: str) -> frozenset[int]:
@@ -428,12 +423,19 @@ class Engine:
         passage's sentences are read from the saved arrays, not analysed."""
         if self.sentences is None:
             return key_sentence(self._sentences(row), weighted)
+        found = self._sentence_columns.get(row, self.sentences.lists_of)
+        return key_sentence_of(self.corpus.passages[row].text, found, self._question(weighted))
+
+    def _question(self, weighted: WeightedTerms) -> QuestionColumns:
+        """The question's terms as word-index columns, worked out once per question (the
+        last one's are kept: an answer asks for them for each of its few passages)."""
         last = self._last_question
         if last is None or last[0] is not weighted:
-            question = QuestionColumns.of(weighted, self.index.vocabulary)
-            last = self._last_question = (weighted, question)
-        found = self._sentence_columns.get(row, self.sentences.lists_of)
-        return key_sentence_of(self.corpus.passages[row].text, found, last[1])
+            last = self._last_question = (
+                weighted,
+                QuestionColumns.of(weighted, self.index.vocabulary),
+            )
+        return last[1]
 
     def _sentences(self, row: int) -> AnalysedSentences:
         """A passage's analysed sentences, remembered: popular passages come back often."""

@@ -51,6 +51,20 @@ class QuestionColumns:
         """Every column the question asks for, to find a sentence's in one C-level pass."""
         return frozenset(self.alternatives_of)
 
+    def share_held(self, held: frozenset[int]) -> float:
+        """`answer.word_share` over columns: the share of the question's words whose
+        best alternative a text holds (`held`: the text's columns the question asks
+        for), each word counting its alternative's factor; same arithmetic."""
+        best = [0.0] * len(self.importances)
+        for column in held:
+            for term, factor in self.alternatives_of[column]:
+                if factor > best[term]:
+                    best[term] = factor
+        matched = 0.0
+        for factor in best:
+            matched += factor
+        return matched / len(best) if best else 0.0
+
     @classmethod
     def of(
         cls,

@@ -95,3 +95,20 @@ def test_key_sentence_over_saved_columns_is_the_one_over_stems(saved: Engine) ->
             expected = key_sentence(analysed_sentences(passage.text, saved.analyzer), weighted)
             lists = saved.sentences.lists_of(row)
             assert key_sentence_of(passage.text, lists, columns) == expected
+
+
+def test_share_held_over_columns_is_word_share_over_stems(saved: Engine) -> None:
+    """The coverage abstention reads, worked out from columns, is exactly the share the
+    stems give, for every passage's sentences and several questions."""
+    from knowledge.answer import weigh_terms, word_share
+    from knowledge.passage_sentences import QuestionColumns
+
+    questions = ["Chez quel hébergeur Parler est-il revenu en ligne ?",
+                 "Who sued Amazon?", "plainte tribunal Seattle juge", "zorblax Parler"]  # fmt: skip
+    for question in questions:
+        weighted = weigh_terms(saved.parse(question), saved.index.idf_of)
+        columns = QuestionColumns.of(weighted, saved.index.vocabulary)
+        for passage in saved.corpus.passages:
+            for _, stems in analysed_sentences(passage.text, saved.analyzer):
+                held = columns.asked & {saved.index.vocabulary[s] for s in stems}
+                assert columns.share_held(held) == word_share(weighted, stems.__contains__)
