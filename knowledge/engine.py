@@ -148,7 +148,7 @@ class Engine:
         self._contexts: BoundedMemo[str, frozenset[int]] = BoundedMemo(SENTENCE_CACHE_SIZE)
         self._names_cache: BoundedMemo[str, frozenset[str]] = BoundedMemo(SENTENCE_CACHE_SIZE)
         self._name_is_distinctive: BoundedMemo[str, bool] = BoundedMemo(SENTENCE_CACHE_SIZE)
-        # The last question's terms as columns (`_key_sentence`), for its few passages.
+        # The last question's terms as columns (`_question`), for its few passages.
         self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
 
     @classmethod
@@ -395,15 +395,17 @@ class Engine:
         passage = self.corpus.passages[hit.row]
         document = self.corpus.document(passage.doc_id)
         # What the index's row holds: the passage's words and its title's and heading's.
-        asked = self._question(weighted).asked
-        held = asked & self._content(hit.row)[0]
-        held |= asked & self._context_columns(context_text(document.title, passage.section))
+        question = self._question(weighted)
+        held = question.asked & self._content(hit.row)[0]
+        held |= question.asked & self._context_columns(
+            context_text(document.title, passage.section)
+        )
         return RankedPassage(
             passage=passage,
             document=document,
             score=hit.score,
             sentence=self._key_sentence(hit.row, weighted) if sentence is None else sentence,
-            coverage=self._question(weighted).share_held(held),
+            coverage=question.share_held(held),
         )
 
     def _context_columns(self, context: str) -> frozenset[int]:
