@@ -314,10 +314,15 @@ def is_english(folded_words: Sequence[str]) -> bool:
     """Whether a question's words (folded, stop words kept) are English rather than
     French: more of its function words belong to English alone ("what", "did", "the")
     than to French alone ("quel", "est", "le"). Words both use ("on", "a") do not count."""
+    french_only, english_only = _function_words_of_one_language()
+    english = len([w for w in folded_words if w in english_only])
+    return english > len([w for w in folded_words if w in french_only])
+
+
+@lru_cache(maxsize=1)
+def _function_words_of_one_language() -> tuple[frozenset[str], frozenset[str]]:
     french, english = _stop_words_by_language()
-    english_only = sum(w in english and w not in french for w in folded_words)
-    french_only = sum(w in french and w not in english for w in folded_words)
-    return english_only > french_only
+    return french - english, english - french
 
 
 class Analyzer:

@@ -68,7 +68,7 @@ class Answer:
 
 def term_importance(term: QueryTerm, idf_of: Callable[[str], float]) -> float:
     """How much a question word matters: the idf of its rarest known alternative."""
-    return max(idf_of(stem) for stem in term.stems)
+    return max([idf_of(stem) for stem, _ in term.alternatives])
 
 
 WeightedTerms = list[tuple[float, tuple[tuple[str, float], ...]]]
@@ -171,9 +171,11 @@ def split_related(
     scores high enough to compare, and for the others only when the best passage has
     such names, as otherwise nothing can conflict: the rest is never worked out.
     """
-    asked = {w.casefold() for w in re.findall(r"\w+", question)}
+    asked: set[str] = set()
 
     def answers_with(row: int) -> set[str]:
+        if not asked:  # the question's words, once a passage qualifies
+            asked.update(w.casefold() for w in re.findall(r"\w+", question))
         return {n for n in distinctive(row) if n.casefold() not in asked}
 
     best_names: set[str] | None = None
