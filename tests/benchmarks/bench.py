@@ -4,7 +4,9 @@
 
 Each (system, size) runs in its own process, so peak memory (ru_maxrss) is its own.
 Then the engine and bm25s are timed again side by side in one process, question by
-question, so that their ratio does not drift with the machine between processes.
+question, so that their ratio does not drift with the machine between processes: once
+on an engine just loaded, once on another start that has run `Engine.prepare`, as the
+REPL and the Discord bot do in the background.
 Corpora are deterministic: the PIAF paragraphs themselves at 761, and above that
 passages of 2-6 sentences drawn with a fixed seed from the sentences of the seeds and
 PIAF. Questions are a fixed sample of the PIAF dev questions. Needs the `bench` extra
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,7 +216,7 @@ def run_side_by_side(size: int, count: int) -> dict[str, float]:
     }
 
 
-def _interleaved(asked: list[str], runs: tuple) -> list[list[float]]:
+def _interleaved(asked: list[str], runs: Sequence[Callable[[str], object]]) -> list[list[float]]:
     """Each run's milliseconds per question, the runs taking turns question by question
     (after WARMUP questions each)."""
     for question in asked[:WARMUP]:
