@@ -267,12 +267,12 @@ class Index:
             values = np.concatenate(
                 [factor * data[indptr[c] : indptr[c + 1]] for c, factor in postings]
             )
-            order = np.lexsort((-values, rows))
+            # By row, then value: each row's last entry is its best alternative.
+            order = np.lexsort((values, rows))
             rows, values = rows[order], values[order]
-            first = np.ones(rows.size, dtype=bool)
-            first[1:] = rows[1:] != rows[:-1]
-            found_rows.append(rows[first])
-            added.append(query_weight * values[first])
+            best = np.append(rows[1:] != rows[:-1], True)
+            found_rows.append(rows[best])
+            added.append(values[best] if query_weight == 1.0 else query_weight * values[best])
         scores = np.zeros(self.size, dtype=np.float32)
         if found_rows:
             np.add.at(scores, np.concatenate(found_rows), np.concatenate(added))
