@@ -182,6 +182,9 @@ class QueryParser:
         self._vocabulary = vocabulary
         self._glossary_source = glossary
         self._surface_words = surface_words
+        self._word_terms: BoundedMemo[tuple[str, str, bool], QueryTerm] = BoundedMemo(
+            MAX_REMEMBERED_FAMILIES
+        )
 
     @cached_property
     def _surface(self) -> frozenset[str]:
@@ -224,12 +227,20 @@ class QueryParser:
         return WordFamilies(self._vocabulary)
 
     def prepare(self) -> None:
-        """Finds every vocabulary stem's word family ahead of questions, when they all fit
-        in the memo: a question's words then cost a look-up each."""
-        if len(self._vocabulary) <= MAX_REMEMBERED_FAMILIES:
-            relatives = self._families.relatives
-            for stem in self._vocabulary:
-                relatives(stem)
+        """Finds every vocabulary stem's word family, then every written word's term (as
+        a French question has it), ahead of questions and while they fit in their memos:
+        a question's known words then cost a look-up each."""
+        if len(self._vocabulary) > MAX_REMEMBERED_FAMILIES:
+            return
+        relatives = self._families.relatives
+        for stem in self._vocabulary:
+            relatives(stem)
+        terms, stem = self._word_terms, self._analyzer.stem
+        for word in self._surface:
+            if terms.room <= 1:
+                break
+            if self._analyzer.is_content(word):
+                self._word_term(word, stem(word), True)
 
     def parse(self, question: str) -> Query:
         every_word = all_words(question)
@@ -279,6 +290,12 @@ class QueryParser:
         return self._analyzer.stem(word) if word in self._surface else self._english_stem(word)
 
     def _word_term(self, word: str, stem: str, correct: bool) -> QueryTerm:
+        """A question word as a term with its family and, if asked, its corrections;
+        remembered, as question words recur."""
+        return self._word_terms.get((word, stem, correct), self._make_word_term)
+
+    def _make_word_term(self, key: tuple[str, str, bool]) -> QueryTerm:
+        word, stem, correct = key
         alternatives = {stem: 1.0}
         if FAMILY_FACTOR > 0:
             for relative in self._families.relatives(stem):
