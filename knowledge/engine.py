@@ -85,7 +85,7 @@ PAIR_CONTEXT_WEIGHT = 0.25
 # Passages whose analysed sentences are remembered (about 1 KB each).
 SENTENCE_CACHE_SIZE = 20_000
 # A corpus this small has every passage's answer data prepared by `prepare`
-# (about 0.3 ms and 14 MB for 761 passages): all of it fits in the memos above.
+# (about 0.3 s and 14 MB for 761 passages): all of it fits in the memos above.
 PREPARED_PASSAGES = SENTENCE_CACHE_SIZE
 # Questions kept for suggestions and autocomplete (Discord filters them as users type).
 SUGGESTION_POOL = 1000
