@@ -190,6 +190,9 @@ def test_hyphenated_compound_the_corpus_never_joins_adds_no_unknown_word(engine:
         ("Was Parler's data deleted?", "données"),
         ("How many users did Parler lose?", "utilisateurs"),
         ("What happened on January 6?", "Capitole"),
+        ("What happened on Sunday?", "dimanche"),
+        ("Is Parler popular?", "prisé"),
+        ("Did Amazon send Parler emails about threats?", "menaç"),
     ],
 )
 def test_general_english_vocabulary_reaches_the_french_passage(
