@@ -247,6 +247,23 @@ def test_english_glossary_word_with_no_french_stand_in_keeps_its_own_stem(tmp_pa
     assert answer.abstained  # nothing in these articles says "come back"
 
 
+def test_glossary_word_reaches_the_articles_other_inflections(tmp_path: Path) -> None:
+    # The glossary lists "licencier" (stem "licenci"); the articles write "licencié",
+    # whose accent-free stem is "licenc": the word family bridges the two.
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("terms:\n  - [fired, licencier]\n", "utf-8")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "a", "title": "Parler", "text": "Le directeur de Parler a été licencié."}\n'
+        '{"id": "b", "title": "Amazon", "text": "Amazon a suspendu Parler en janvier."}\n',
+        "utf-8",
+    )
+    engine = Engine.from_corpus(corpus, glossary_path=glossary)
+    answer = engine.ask("Who was fired at Parler?")
+    assert not answer.abstained
+    assert "licencié" in answer.best.text
+
+
 def test_english_words_the_articles_never_write_are_stemmed_the_english_way(
     engine: Engine,
 ) -> None:
