@@ -87,6 +87,7 @@ class GlossaryMatcher:
         self._fr = french_stem
         self._en = english_stem
         self._phrases: dict[tuple[str, ...], set[int]] = {}
+        self._written: dict[tuple[str, ...], set[int]] = {}
         self._group_stems: list[tuple[str, ...]] = []
         for number, group in enumerate(glossary.groups):
             stems: list[str] = []
@@ -96,6 +97,7 @@ class GlossaryMatcher:
                     continue
                 for key in self._keys(phrase_words):
                     self._phrases.setdefault(key, set()).add(number)
+                self._written.setdefault(tuple(phrase_words), set()).add(number)
                 stems.extend(self._fr(w) for w in phrase_words if expands(w))
             self._group_stems.append(tuple(dict.fromkeys(stems)))
         # The longest phrase starting with each stem: a question word that starts none
@@ -131,6 +133,10 @@ class GlossaryMatcher:
                 groups: set[int] = set()
                 for key in {french[position:end], english_stems[position:end]}:
                     groups |= self._phrases.get(key, set())
+                # Stems of two languages collide (French "date" and English "data"
+                # both stem to "dat"): a group that writes the very words wins.
+                written = groups & self._written.get(tuple(question_words[position:end]), set())
+                groups = written or groups
                 if groups:
                     stems = tuple(
                         dict.fromkeys(s for g in sorted(groups) for s in self._group_stems[g])

@@ -43,6 +43,20 @@ def test_glossary_finds_english_words_in_english_and_french_questions(
     assert synonym in term.stems
 
 
+def test_glossary_words_of_two_languages_with_one_stem_keep_their_own_groups(
+    engine: Engine,
+) -> None:
+    # French "date" and English "data" both stem to "dat": a date is not "données".
+    date = {
+        stem for term in engine.parse("Quelle est la date du procès ?").terms for stem in term.stems
+    }
+    assert "dated" in date and "donne" not in date
+    data = {
+        stem for term in engine.parse("What data did Parler lose?").terms for stem in term.stems
+    }
+    assert "donne" in data and "dated" not in data
+
+
 def test_english_word_spelled_like_a_french_name_does_not_win_on_its_own_stem(
     engine: Engine,
 ) -> None:
