@@ -244,8 +244,10 @@ class QueryParser:
 
     def parse(self, question: str) -> Query:
         every_word = all_words(question)
-        words = self._analyzer.content_of(every_word)[:MAX_QUERY_WORDS]
-        words = _without_unknown_compounds(words, self._surface)
+        # Compounds are judged with their stop words still in ("qu-est" is "qu", "est"
+        # and a joined "quest" the corpus never writes: all three go).
+        words = _without_unknown_compounds(every_word, self._surface)
+        words = self._analyzer.content_of(words)[:MAX_QUERY_WORDS]
         # A cue word ("raison" in "pour quelle raison") asks for something; the answer
         # need not contain it, so it is a cue, not a word to cover.
         words = [w for w in words if w not in self._cues]
