@@ -32,6 +32,7 @@ def test_fold_removes_case_accents_and_typography(text: str, expected: str) -> N
         ("j'ai", ["ai"]),
         ("m'a t'a", ["a", "a"]),
         ("Parler's CEO", ["parler", "ceo"]),
+        ("quelqu'un", ["un"]),
     ],
 )
 def test_words_drop_elisions_and_clitics(text: str, expected: list[str]) -> None:
@@ -72,6 +73,8 @@ def test_question_forming_words_are_stop_words() -> None:
     analyze = Analyzer()
     assert analyze("De quoi pouvez-vous parler ?") == analyze("parler")
     assert analyze("Combien d'utilisateurs ?") == analyze("utilisateurs")
+    # Nor do the two halves of "aujourd'hui" stand for anything.
+    assert analyze("Qui dirige Parler aujourd'hui ?") == analyze("dirige Parler")
 
 
 def test_latin1_folding_by_table_matches_the_general_path() -> None:

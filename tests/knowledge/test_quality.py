@@ -68,6 +68,24 @@ def test_hyphen_typed_for_an_apostrophe_does_not_make_an_unknown_word(
     assert "Epik" in answer.sentence
 
 
+@pytest.mark.parametrize(
+    ("question", "answer_word"),
+    [
+        # "fondé" stems like "fondement" and "fonds": the glossary's founding words
+        # lead to the co-founder, not to "sans fondement" or "une levée de fonds".
+        ("Qui a fondé Parler ?", "fondateur"),
+        ("Who founded Parler?", "fondateur"),
+        ("Quel rôle a joué l'assaut du Capitole ?", "émeutes"),
+    ],
+)
+def test_everyday_words_for_the_articles_facts_reach_them(
+    engine: Engine, question: str, answer_word: str
+) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert answer_word in answer.sentence
+
+
 def test_english_word_spelled_like_a_french_name_does_not_win_on_its_own_stem(
     engine: Engine,
 ) -> None:
