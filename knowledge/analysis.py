@@ -46,7 +46,10 @@ MAX_REMEMBERED = 500_000
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # French elided articles and pronouns: "l'Assemblée" -> "Assemblée", "jusqu'au" -> "au".
-ELISIONS = tuple("l d qu j n s c m t jusqu lorsqu puisqu quoiqu quelqu".split())
+ELISIONS = (
+    *("l", "d", "qu", "j", "n", "s", "c", "m", "t"),
+    *("jusqu", "lorsqu", "puisqu", "quoiqu", "quelqu"),
+)
 _ELISION = re.compile(r"\b(?:" + "|".join(sorted(ELISIONS, key=len, reverse=True)) + r")'")
 # English possessive and contractions: "Parler's" -> "Parler".
 _EN_CLITIC = re.compile(r"'(?:s|re|ve|ll|d|t)\b")

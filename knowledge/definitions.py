@@ -14,7 +14,7 @@ from knowledge.analysis import fold, stop_words
 _QUESTION = re.compile(
     r"^(?:"
     r"qu'?est[- ]ce (?:que|qu') ?(?:c'est (?:que |qu')?)?"
-    r"|c'est quoi "
+    r"|(?:c'est|cest|c) (?:quoi|koi) "
     r"|(?:que|qu'est-ce que) (?:signifie|veut dire) "
     r"|qui (?:est|etait|sont|etaient) "
     r"|(?:what|who) (?:is|are|was|were) "
@@ -26,10 +26,12 @@ _QUESTION = re.compile(
 # pattern: folding only lower-cases it, makes "`" an apostrophe and '"' a space).
 _MAY_DEFINE = re.compile(
     r"""[\s"]*(?:qu['`]?\s*est|que\s+(?:signifie|veut)|qui\s+(?:est|etait|sont|etaient)\b"""
-    r"""|c['`]est\s+quoi|what|who|defin)""",
+    r"""|c(?:['`]?est)?\s+(?:quoi|koi)|what|who|defin)""",
     re.IGNORECASE,
 )
-_SUBJECT_FIRST = re.compile(r"^(?P<subject>[^?!.]+?),? c'est quoi[\s?!.]*$")
+# Chat spellings too: "c koi Parler", "Parler c quoi".
+_SUBJECT_FIRST = re.compile(r"^(?P<subject>[^?!.]+?),? (?:c'est|cest|c) (?:quoi|koi)[\s?!.]*$")
+_ASKS_WHAT = re.compile(r"\b(?:quoi|koi)\b")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|the|a|an) |l')")
 # Longer subjects are descriptions ("le second premier ministre du Pakistan"), whose
 # answers are facts about them, not definitions.
@@ -51,6 +53,9 @@ _AFTER = re.compile(
 )
 # Or what precedes it: a determiner and the class it belongs to ("le réseau social
 # américain Parler", "l'hébergeur Epik"): one to three words, the last not a preposition.
+# Or a bare role and whose it is ("John Matze, PDG de Parler,"; "X, co-founder of Y").
+_ROLE_OF = re.compile(r",\s*((?:[\w-]+ ){1,3})(?:de |du |des |d'|of )")
+_JOINING = {"et", "and"}
 _BEFORE = re.compile(r"(?:^|[\s,;:(])(?:le|la|les|un|une|the|an|l')\s*((?:[\w-]+ ){1,3})$")
 
 
@@ -58,12 +63,13 @@ _BEFORE = re.compile(r"(?:^|[\s,;:(])(?:le|la|les|un|une|the|an|l')\s*((?:[\w-]+
 def definition_subject(question: str) -> str | None:
     """The folded thing a definition question asks about, or None for other questions
     (remembered: ranking and the key sentence both ask)."""
-    if question.isascii() and not _MAY_DEFINE.match(question) and "quoi" not in question.lower():
+    lowered = question.lower()
+    if question.isascii() and not _MAY_DEFINE.match(question) and not _ASKS_WHAT.search(lowered):
         # Most questions: no need to fold them to know they ask something else.
         return None
     folded = fold(question)
     match = _QUESTION.match(folded) or (
-        _SUBJECT_FIRST.match(folded) if "c'est quoi" in folded else None
+        _SUBJECT_FIRST.match(folded) if _ASKS_WHAT.search(folded) else None
     )
     if not match:
         return None
@@ -82,8 +88,12 @@ def defines(text: str, subject: str) -> bool:
     for match in _subject_pattern(subject).finditer(folded):
         if _AFTER.match(folded, match.end()):
             return True
+        role = _ROLE_OF.match(folded, match.end())
+        if role and not set(role.group(1).split()) - _JOINING & stop_words():
+            return True
         before = _BEFORE.search(folded, 0, match.start())
-        if before and not set(before.group(1).split()) & stop_words():
+        # "le PDG et co-fondateur John Matze": two classes joined are still a class.
+        if before and not set(before.group(1).split()) - _JOINING & stop_words():
             return True
     return False
 

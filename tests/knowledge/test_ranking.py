@@ -26,6 +26,11 @@ from knowledge.engine import Engine
         ("  WHAT IS EPIK?", "epik"),
         ("define Parler", "parler"),
         ("PARLER, C'EST QUOI ?", "parler"),
+        # Chat spellings.
+        ("c koi parler", "parler"),
+        ("C quoi Epik ?", "epik"),
+        ("parler c koi", "parler"),
+        ("cest quoi AWS", "aws"),
     ],
 )
 def test_definition_question_names_its_subject(question: str, subject: str) -> None:
@@ -40,6 +45,8 @@ def test_definition_question_names_its_subject(question: str, subject: str) -> N
         "Qui est à l'origine du procès ?",
         "Pourquoi AWS a-t-il suspendu Parler ?",
         "Qui est le premier ministre du pays qui a signé le traité en 1990 ?",
+        "De quoi parle l'article ?",
+        "koi de neuf",
     ],
 )
 def test_other_questions_are_not_definition_questions(question: str) -> None:
@@ -56,10 +63,19 @@ def test_other_questions_are_not_definition_questions(question: str) -> None:
         "Parler s’appelle lui-même un « réseau social de liberté d'expression ».",
         "Le réseau social américain Parler, prisé de l'extrême droite, se désiste.",
         "Parler is a social network popular with conservatives.",
+        "La plateforme et messagerie Parler a rouvert.",
     ],
 )
 def test_sentence_saying_what_the_subject_is_defines_it(text: str) -> None:
     assert defines(text, "epik" if "Epik" in text else "parler")
+
+
+def test_a_person_introduced_by_their_roles_is_defined() -> None:
+    assert defines("Le PDG et co-fondateur John Matze a été licencié.", "john matze")
+    assert defines("John Matze, PDG de Parler, a tenté de se défendre.", "john matze")
+    assert defines("John Matze, PDG et co-fondateur de Parler, a été limogé.", "john matze")
+    assert not defines("La plainte de Parler et John Matze.", "john matze")
+    assert not defines("John Matze, lors de sa plainte, a écrit...", "john matze")
 
 
 @pytest.mark.parametrize(
