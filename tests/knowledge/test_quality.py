@@ -76,6 +76,8 @@ def test_hyphen_typed_for_an_apostrophe_does_not_make_an_unknown_word(
         ("Qui a fondé Parler ?", "fondateur"),
         ("Who founded Parler?", "fondateur"),
         ("Quel rôle a joué l'assaut du Capitole ?", "émeutes"),
+        # English "based" stems to "base", French "basé" to "bas".
+        ("Where is Skysilk based?", "Los Angeles"),
     ],
 )
 def test_everyday_words_for_the_articles_facts_reach_them(
