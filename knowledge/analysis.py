@@ -332,6 +332,24 @@ def _function_words_of_one_language() -> tuple[frozenset[str], frozenset[str]]:
     return french - english, english - french
 
 
+# Snowball stems French words by their accented endings, but words are folded first
+# (so that "publie" typed without accents meets "publié"): an "-ier" verb's forms then
+# stem three ways ("publiée" -> "publie", "publié" -> "publ", "publier" -> "publi").
+# Trimming a stem's final "i" and "e" brings them together; a stem left shorter than
+# this keeps them ("cre", from "créé", is not "cr"; "ami" is not "am").
+MIN_TRIMMED_STEM = 4
+_TRIMMED = ("i", "e")
+
+
+def canonical_stem(stem: str) -> str:
+    """A Snowball stem of a folded word with its final "i"s and "e"s trimmed, when
+    enough is left: one stem for an "-ier" verb's forms."""
+    if stem[-1:] not in _TRIMMED:
+        return stem
+    trimmed = stem.rstrip("ie")
+    return trimmed if len(trimmed) >= MIN_TRIMMED_STEM and trimmed.isalpha() else stem
+
+
 class Analyzer:
     """Turns text into index terms: fold, split, drop stop words, Snowball-stem (French).
 
@@ -339,7 +357,8 @@ class Analyzer:
     memoised because the same few thousand words come back in every passage and question.
     """
 
-    name = "fr-snowball-v1"
+    # v2: stems ending in "i" or "e" trimmed (`canonical_stem`).
+    name = "fr-snowball-v2"
 
     def __init__(self) -> None:
         # PyStemmer's own cache (10,000 words by default) costs more than it saves once a
@@ -388,9 +407,9 @@ class Analyzer:
             for token, words in zip(compounds, words_of_tokens(compounds), strict=True)
         }
         more = list(dict.fromkeys(chain.from_iterable(parts.values())))
-        stem_of = dict(zip(more, self._stemmer.stemWords(more), strict=True))
+        stem_of = dict(zip(more, self._stem_words(more), strict=True))
         found: dict[str, tuple[str, ...]] = dict.fromkeys(tokens, ())
-        found.update(zip(content, zip(self._stemmer.stemWords(content), strict=True), strict=True))
+        found.update(zip(content, zip(self._stem_words(content), strict=True), strict=True))
         for token, words in parts.items():
             found[token] = tuple(stem_of[w] for w in words)
         return list(map(found.__getitem__, tokens))
@@ -398,10 +417,16 @@ class Analyzer:
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)
         if stem is None:
-            stem = self._stemmer.stemWord(word)
+            stem = canonical_stem(self._stemmer.stemWord(word))
             if len(self._cache) < MAX_REMEMBERED:
                 self._cache[word] = stem
         return stem
+
+    def _stem_words(self, folded_words: list[str]) -> list[str]:
+        return [
+            stem if stem[-1:] not in _TRIMMED else canonical_stem(stem)
+            for stem in self._stemmer.stemWords(folded_words)
+        ]
 
     def stems(self, folded_words: Iterable[str]) -> list[str]:
         cache = self._cache

@@ -279,9 +279,9 @@ class QueryParser:
                 }
                 for stem in synonyms:
                     alternatives.setdefault(stem, SYNONYM_FACTOR)
-                # The glossary lists one form ("licencier", stem "licenci"); the
-                # articles write others ("licencié", accent-free stem "licenc"): a
-                # synonym's family stands in for it as a question word's does for it.
+                # The glossary lists one form ("suspension", stem "suspens"); the
+                # articles write others ("suspendu", stem "suspendu"): a synonym's
+                # family stands in for it as a question word's does for it.
                 for stem in synonyms:
                     for relative in self._families.relatives(stem):
                         alternatives.setdefault(relative, SYNONYM_FACTOR * FAMILY_FACTOR)

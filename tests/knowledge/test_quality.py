@@ -47,14 +47,15 @@ def test_glossary_words_of_two_languages_with_one_stem_keep_their_own_groups(
     engine: Engine,
 ) -> None:
     # French "date" and English "data" both stem to "dat": a date is not "données".
+    donnees = engine.analyzer("données")[0]
     date = {
         stem for term in engine.parse("Quelle est la date du procès ?").terms for stem in term.stems
     }
-    assert "dated" in date and "donne" not in date
+    assert "dated" in date and donnees not in date
     data = {
         stem for term in engine.parse("What data did Parler lose?").terms for stem in term.stems
     }
-    assert "donne" in data and "dated" not in data
+    assert donnees in data and "dated" not in data
 
 
 @pytest.mark.parametrize("question", ["Qu-est ce que Epik ?", "Qu-est-ce que Epik ?"])
@@ -293,20 +294,20 @@ def test_english_glossary_word_with_no_french_stand_in_keeps_its_own_stem(tmp_pa
 
 
 def test_glossary_word_reaches_the_articles_other_inflections(tmp_path: Path) -> None:
-    # The glossary lists "licencier" (stem "licenci"); the articles write "licencié",
-    # whose accent-free stem is "licenc": the word family bridges the two.
+    # The glossary lists "suspension" (stem "suspens"); the articles write "suspendu"
+    # (stem "suspendu"): the word family bridges the two.
     glossary = tmp_path / "glossary.yaml"
-    glossary.write_text("terms:\n  - [fired, licencier]\n", "utf-8")
+    glossary.write_text("terms:\n  - [halted, suspension]\n", "utf-8")
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(
-        '{"id": "a", "title": "Parler", "text": "Le directeur de Parler a été licencié."}\n'
-        '{"id": "b", "title": "Amazon", "text": "Amazon a suspendu Parler en janvier."}\n',
+        '{"id": "a", "title": "Amazon", "text": "Amazon a écrit à Parler en janvier."}\n'
+        '{"id": "b", "title": "Parler", "text": "Le service de Parler a été suspendu."}\n',
         "utf-8",
     )
     engine = Engine.from_corpus(corpus, glossary_path=glossary)
-    answer = engine.ask("Who was fired at Parler?")
+    answer = engine.ask("Was Parler halted?")
     assert not answer.abstained
-    assert "licencié" in answer.best.text
+    assert "suspendu" in answer.best.text
 
 
 def test_english_words_the_articles_never_write_are_stemmed_the_english_way(
