@@ -334,19 +334,20 @@ def _function_words_of_one_language() -> tuple[frozenset[str], frozenset[str]]:
 
 # Snowball stems French words by their accented endings, but words are folded first
 # (so that "publie" typed without accents meets "publié"): an "-ier" verb's forms then
-# stem three ways ("publiée" -> "publie", "publié" -> "publ", "publier" -> "publi").
-# Trimming a stem's final "i" and "e" brings them together; a stem left shorter than
-# this keeps them ("cre", from "créé", is not "cr"; "ami" is not "am").
+# stem three ways ("publiée" -> "publie", "publié" -> "publ", "publier" -> "publi"), a
+# "-yer" verb's two ("renvoyé" -> "renvoy", "renvoyer" -> "renvoi"). Trimming a stem's
+# final "i", "e" and "y" brings them together; a stem left shorter than this keeps
+# them ("cre", from "créé", is not "cr"; "ami" is not "am").
 MIN_TRIMMED_STEM = 4
-_TRIMMED = ("i", "e")
+_TRIMMED = ("i", "e", "y")
 
 
 def canonical_stem(stem: str) -> str:
-    """A Snowball stem of a folded word with its final "i"s and "e"s trimmed, when
-    enough is left: one stem for an "-ier" verb's forms."""
+    """A Snowball stem of a folded word with its final "i"s, "e"s and "y"s trimmed,
+    when enough is left: one stem for an "-ier" or "-yer" verb's forms."""
     if stem[-1:] not in _TRIMMED:
         return stem
-    trimmed = stem.rstrip("ie")
+    trimmed = stem.rstrip("iey")
     return trimmed if len(trimmed) >= MIN_TRIMMED_STEM and trimmed.isalpha() else stem
 
 
@@ -357,7 +358,7 @@ class Analyzer:
     memoised because the same few thousand words come back in every passage and question.
     """
 
-    # v2: stems ending in "i" or "e" trimmed (`canonical_stem`).
+    # v2: stems ending in "i", "e" or "y" trimmed (`canonical_stem`).
     name = "fr-snowball-v2"
 
     def __init__(self) -> None:

@@ -60,11 +60,13 @@ def test_inflections_share_a_stem() -> None:
     assert analyze("utilisateurs")[0] == analyze("utilisateur")[0]
 
 
-def test_an_ier_verbs_forms_share_a_stem_once_accents_are_folded() -> None:
-    # Folded, Snowball stems them "publie", "publ", "publi": trimmed, one stem.
+def test_a_verbs_forms_share_a_stem_once_accents_are_folded() -> None:
+    # Folded, Snowball stems them "publie", "publ", "publi"; "renvoy", "renvoi": trimmed,
+    # one stem.
     analyze = Analyzer()
     assert len(set(analyze("publiée publié publier publiés"))) == 1
     assert len(set(analyze("licenciée licencié licencier"))) == 1
+    assert len(set(analyze("renvoyé renvoyer renvoi"))) == 1
     # Short stems keep their last letter: "ami" is not "am", "créé" is not "cr".
     assert analyze("ami") == ["ami"]
     assert analyze("créé")[0].startswith("cre")
