@@ -243,7 +243,8 @@ class QueryParser:
                 self._word_term(word, stem(word), True)
 
     def parse(self, question: str) -> Query:
-        every_word = all_words(question)
+        # Of a pasted article, only a long question's worth of words is read.
+        every_word = all_words(question)[: 4 * MAX_QUERY_WORDS]
         # Compounds are judged with their stop words still in ("qu-est" is "qu", "est"
         # and a joined "quest" the corpus never writes: all three go).
         words = _without_unknown_compounds(every_word, self._surface)
