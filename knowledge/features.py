@@ -1,11 +1,12 @@
 """What a passage holds beyond its words, for questions that ask for a kind of answer.
 
 "Quand ... ?" and "When ... ?" are answered by a date, and dates are written in many
-words (a year, a month, "le 24 février"): no single word of the question can find them.
-A cue names the feature instead of words (`<date>` in the glossary's cues), and every
-passage holding one gains as if it held a word that rare. The feature is read off the
-word index's own columns (years and month names), so it costs nothing to build or save
-and is worked out on the first question that asks for it.
+words (a year, a month, a weekday, "le 24 février", "dimanche soir"): no single word of
+the question can find them. A cue names the feature instead of words (`<date>` in the
+glossary's cues), and every passage holding one gains as if it held a word that rare.
+The feature is read off the word index's own columns (years, month and weekday names),
+so it costs nothing to build or save and is worked out on the first question that asks
+for it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def is_year(term: str) -> bool:
@@ -44,11 +46,11 @@ def date_weights(
     vocabulary: Mapping[str, int], weights: sparse.csc_matrix, analyze: Callable[[str], list[str]]
 ) -> np.ndarray:
     """Per passage, the BM25 weight of one occurrence of a term held by exactly the
-    passages that name a year or a month, length left out (a date is one fact, however
-    long the passage): that term's idf. 0 for the others. A corpus where most passages
-    hold a date gives the feature little weight, one where few do gives it much."""
-    months = {stem for month in MONTHS for stem in analyze(month)}
-    columns = [c for term, c in vocabulary.items() if is_year(term) or term in months]
+    passages that name a year, a month or a weekday, length left out (a date is one
+    fact, however long the passage): that term's idf. 0 for the others. A corpus where
+    most passages hold a date gives the feature little weight, one where few do much."""
+    names = {stem for name in MONTHS + WEEKDAYS for stem in analyze(name)}
+    columns = [c for term, c in vocabulary.items() if is_year(term) or term in names]
     size = weights.shape[0]
     found = np.zeros(size, dtype=np.float32)
     if not columns or not size:

@@ -35,6 +35,17 @@ def test_a_when_question_prefers_the_passage_that_gives_a_date(
     assert "24 février" in answer.best.text
 
 
+def test_a_weekday_is_a_date(tmp_path: Path) -> None:
+    texts = [
+        TEXTS[0],
+        "Le pont de la ville a rouvert dimanche soir, après les travaux.",
+        *TEXTS[2:],
+    ]
+    answer = _engine(tmp_path, texts).ask("Quand le pont a-t-il rouvert ?")
+    assert answer.best is not None
+    assert "dimanche" in answer.best.text
+
+
 def test_other_questions_do_not_prefer_dated_passages(tmp_path: Path) -> None:
     # Without the date, the shorter passage wins on length, as it did before.
     answer = _engine(tmp_path, TEXTS).ask("Le pont a-t-il rouvert ?")
