@@ -335,19 +335,26 @@ def _function_words_of_one_language() -> tuple[frozenset[str], frozenset[str]]:
 # Snowball stems French words by their accented endings, but words are folded first
 # (so that "publie" typed without accents meets "publié"): an "-ier" verb's forms then
 # stem three ways ("publiée" -> "publie", "publié" -> "publ", "publier" -> "publi"), a
-# "-yer" verb's two ("renvoyé" -> "renvoy", "renvoyer" -> "renvoi"). Trimming a stem's
-# final "i", "e" and "y" brings them together; a stem left shorter than this keeps
-# them ("cre", from "créé", is not "cr"; "ami" is not "am").
+# "-yer" verb's two ("renvoyé" -> "renvoy", "renvoyer" -> "renvoi"). Nor does Snowball
+# bring a "-re" verb's participle to its infinitive, accents or not ("perdu" -> "perdu",
+# "perdre" -> "perdr"; "prévenu", "prévenir"). Trimming a stem's final "i", "e" and
+# "y", or a final "u", or an "r" after a consonant, brings each together; a stem left
+# shorter than this keeps them ("cre", from "créé", is not "cr"; "ami" is not "am").
 MIN_TRIMMED_STEM = 4
-_TRIMMED = ("i", "e", "y")
+_TRIMMED = ("i", "e", "y", "u", "r")
+_VOWELS = frozenset("aeiouy")
 
 
 def canonical_stem(stem: str) -> str:
-    """A Snowball stem of a folded word with its final "i"s, "e"s and "y"s trimmed,
-    when enough is left: one stem for an "-ier" or "-yer" verb's forms."""
-    if stem[-1:] not in _TRIMMED:
+    """A Snowball stem of a folded word trimmed as above, when enough is left: one stem
+    for a verb's infinitive and participles."""
+    last = stem[-1:]
+    if last in ("i", "e", "y"):
+        trimmed = stem.rstrip("iey")
+    elif last == "u" or (last == "r" and stem[-2:-1] not in _VOWELS):
+        trimmed = stem[:-1]
+    else:
         return stem
-    trimmed = stem.rstrip("iey")
     return trimmed if len(trimmed) >= MIN_TRIMMED_STEM and trimmed.isalpha() else stem
 
 
@@ -358,7 +365,7 @@ class Analyzer:
     memoised because the same few thousand words come back in every passage and question.
     """
 
-    # v2: stems ending in "i", "e" or "y" trimmed (`canonical_stem`).
+    # v2: stems trimmed (`canonical_stem`).
     name = "fr-snowball-v2"
 
     def __init__(self) -> None:

@@ -61,12 +61,15 @@ def test_inflections_share_a_stem() -> None:
 
 
 def test_a_verbs_forms_share_a_stem_once_accents_are_folded() -> None:
-    # Folded, Snowball stems them "publie", "publ", "publi"; "renvoy", "renvoi": trimmed,
-    # one stem.
+    # Folded, Snowball stems them "publie", "publ", "publi"; "renvoy", "renvoi"; "perdu",
+    # "perdr": trimmed, one stem each.
     analyze = Analyzer()
     assert len(set(analyze("publiée publié publier publiés"))) == 1
     assert len(set(analyze("licenciée licencié licencier"))) == 1
     assert len(set(analyze("renvoyé renvoyer renvoi"))) == 1
+    # A participle in "-u" meets its infinitive.
+    assert len(set(analyze("perdu perdre"))) == 1
+    assert len(set(analyze("prévenu prévenir"))) == 1
     # Short stems keep their last letter: "ami" is not "am", "créé" is not "cr".
     assert analyze("ami") == ["ami"]
     assert analyze("créé")[0].startswith("cre")
