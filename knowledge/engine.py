@@ -36,7 +36,7 @@ from knowledge.cache import (
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
-from knowledge.features import DATE, date_weights
+from knowledge.features import FEATURES, feature_weights
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.memo import BoundedMemo
@@ -150,6 +150,8 @@ class Engine:
         self._name_is_distinctive: BoundedMemo[str, bool] = BoundedMemo(SENTENCE_CACHE_SIZE)
         # The last question's terms as columns (`_question`), for its few passages.
         self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
+        # Per passage, what a cue's feature weighs there (`_feature_weights`).
+        self._features: dict[str, np.ndarray] = {}
 
     @classmethod
     @collection_paused()
@@ -483,7 +485,8 @@ class Engine:
 
     def scores(self, query: Query) -> np.ndarray:
         """Every passage's score: its words' BM25 plus, weighted, its word pairs', plus
-        what its cues ask for beyond words (a date for "quand")."""
+        what its cues ask for beyond words (a date for "quand", a number for
+        "combien")."""
         scores = self.index.scores(query.groups)
         if self.pairs is not None and query.pairs:
             pair_scores = self.pairs.scores([((pair, 1.0),) for pair in query.pairs])
@@ -491,16 +494,22 @@ class Engine:
         for term in query.terms:
             if term.cue:
                 for stem, factor in term.alternatives:
-                    if stem == DATE:
-                        scores += np.float32(factor) * self._date_weights
+                    if stem in FEATURES:
+                        scores += np.float32(factor) * self._feature_weights(stem)
         return scores
 
-    @cached_property
-    def _date_weights(self) -> np.ndarray:
-        if self.index.options.weighting != "bm25":
-            # A BM25 weight on TF-IDF's unit-length rows would outweigh every word.
-            return np.zeros(self.index.size, dtype=np.float32)
-        return date_weights(self.index.vocabulary, self.index.weights, self.analyzer)
+    def _feature_weights(self, feature: str) -> np.ndarray:
+        """A feature's weight per passage, worked out when first asked for."""
+        found = self._features.get(feature)
+        if found is None:
+            if self.index.options.weighting != "bm25":
+                # A BM25 weight on TF-IDF's unit-length rows would outweigh every word.
+                found = np.zeros(self.index.size, dtype=np.float32)
+            else:
+                vocabulary, weights = self.index.vocabulary, self.index.weights
+                found = feature_weights(feature, vocabulary, weights, self.analyzer)
+            self._features[feature] = found
+        return found
 
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""

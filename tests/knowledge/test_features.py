@@ -1,4 +1,5 @@
-"""Questions asking for a kind of answer: "quand" / "when" and dates."""
+"""Questions asking for a kind of answer: "quand" / "when" and dates, "combien" /
+"how many" and numbers."""
 
 import json
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.engine import Engine
-from knowledge.features import DATE, is_year
+from knowledge.features import DATE, NUMBER, is_year
 
 
 def _engine(tmp_path: Path, texts: list[str]) -> Engine:
@@ -55,7 +56,7 @@ def test_other_questions_do_not_prefer_dated_passages(tmp_path: Path) -> None:
 
 def test_a_corpus_without_dates_answers_when_questions_as_others(tmp_path: Path) -> None:
     engine = _engine(tmp_path, [TEXTS[0], TEXTS[2], TEXTS[3]])
-    assert not engine._date_weights.any()
+    assert not engine._feature_weights(DATE).any()
     assert "pont" in engine.ask("Quand le pont a-t-il rouvert ?").best.text
 
 
@@ -64,6 +65,47 @@ def test_when_is_a_cue_for_the_date_feature_not_a_word_to_cover(engine: Engine) 
     cues = [t for t in query.terms if t.cue]
     assert [stem for t in cues for stem, _ in t.alternatives] == [DATE]
     assert DATE not in engine.index.vocabulary
+
+
+COUNTS = [
+    "Le club a recruté des joueurs pour la saison.",
+    "Le club a recruté 12 joueurs pour la saison.",
+    "Le stade accueille les supporters chaque semaine.",
+    "La mairie a voté le budget du quartier.",
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Combien de joueurs le club a-t-il recrutés ?",
+        "cb de joueurs le club a recruté",
+        "How many joueurs has the club recruté?",
+    ],
+)
+def test_a_how_many_question_prefers_the_passage_that_gives_a_number(
+    tmp_path: Path, question: str
+) -> None:
+    answer = _engine(tmp_path, COUNTS).ask(question)
+    assert answer.best is not None
+    assert "12 joueurs" in answer.best.text
+
+
+def test_a_number_written_out_is_a_number_but_a_year_is_not(tmp_path: Path) -> None:
+    texts = [
+        "Le club a recruté des joueurs en 2021.",
+        "Le club a recruté trente joueurs pour la saison.",
+        *COUNTS[2:],
+    ]
+    answer = _engine(tmp_path, texts).ask("Combien de joueurs le club a-t-il recrutés ?")
+    assert answer.best is not None
+    assert "trente" in answer.best.text
+
+
+def test_how_many_is_a_cue_for_the_number_feature(engine: Engine) -> None:
+    query = engine.parse("Combien d'utilisateurs Parler a-t-il perdus ?")
+    cues = [t for t in query.terms if t.cue]
+    assert [stem for t in cues for stem, _ in t.alternatives] == [NUMBER]
 
 
 @pytest.mark.parametrize(
