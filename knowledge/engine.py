@@ -283,14 +283,17 @@ class Engine:
         words and sentences as columns, its title's and heading's columns, its names)
         and finds every word's family, when the corpus has at most `limit` passages:
         no answer then pays for meeting a passage or a word first, a third of a small
-        corpus's answer time. What an abstention shows (topics, suggestions) is made
-        at any size. Returns how many passages were prepared (0 for a larger corpus,
-        whose memos could not hold them all).
+        corpus's answer time. What an abstention shows (topics, suggestions) and what
+        "quand" and "combien" ask for (features) are made at any size. Returns how
+        many passages were prepared (0 for a larger corpus, whose memos could not hold
+        them all).
 
         Long-running adapters call it in a thread after start; answers may run
         meanwhile, as it only fills memos."""
         self.topics()
         self.suggestions()
+        for feature in FEATURES:
+            self._feature_weights(feature)
         passages = self.corpus.passages
         if len(passages) > limit:
             return 0

@@ -117,6 +117,8 @@ QUESTIONS = [
     "Who is hosting Parler now?",
     "Quel est le nom du nouvel hébergeur de Parler ?",
     "Comment faire une pâte à crêpes ?",
+    "Quand Amazon a-t-il suspendu Parler ?",
+    "Combien d'utilisateurs Parler a-t-il perdus ?",
 ]
 
 
