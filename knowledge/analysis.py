@@ -76,6 +76,7 @@ _EXTRA_ENGLISH = {
     "did", "does", "doing", "done", "got", "gets", "getting", "having", "make", "makes",
     "made", "give", "gave", "given", "tell", "told", "let", "lets", "say", "says",
     "happen", "happened", "happens", "happening", "went", "going", "know", "knows",
+    "today",
 }  # fmt: skip
 # Chat spellings of French function words ("c koi", "pk", "ki"): as empty as the originals.
 _CHAT_FRENCH = {"koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"}

@@ -79,6 +79,9 @@ def test_hyphen_typed_for_an_apostrophe_does_not_make_an_unknown_word(
         ("Quel rôle a joué l'assaut du Capitole ?", "émeutes"),
         # English "based" stems to "base", French "basé" to "bas".
         ("Where is Skysilk based?", "Los Angeles"),
+        ("What damages did Parler seek?", "dommages"),
+        ("Was Parler a threat to public safety?", "sécurité publique"),
+        ("What did Parler argue about Twitter?", "concurrence"),
     ],
 )
 def test_everyday_words_for_the_articles_facts_reach_them(
