@@ -76,7 +76,7 @@ _EXTRA_ENGLISH = {
     "did", "does", "doing", "done", "got", "gets", "getting", "having", "make", "makes",
     "made", "give", "gave", "given", "tell", "told", "let", "lets", "say", "says",
     "happen", "happened", "happens", "happening", "went", "going", "know", "knows",
-    "today",
+    "today", "currently",
 }  # fmt: skip
 # Chat spellings of French function words ("c koi", "pk", "ki"): as empty as the originals.
 _CHAT_FRENCH = {"koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"}
@@ -99,9 +99,13 @@ _EXTRA_FRENCH = {
     "vais",
     "vont",
     # "aujourd'hui" splits at its apostrophe into two pieces no article means anything
-    # by; left in, "Qui dirige Parler aujourd'hui ?" had half its words unknown.
+    # by; left in, "Qui dirige Parler aujourd'hui ?" had half its words unknown. Its
+    # kin are stop words like "maintenant" ("now" and "already" are, in English).
     "aujourd",
     "hui",
+    "desormais",
+    "actuellement",
+    "deja",
 }
 
 

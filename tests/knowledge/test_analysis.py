@@ -90,6 +90,7 @@ def test_question_forming_words_are_stop_words() -> None:
     assert analyze("Combien d'utilisateurs ?") == analyze("utilisateurs")
     # Nor do the two halves of "aujourd'hui" stand for anything.
     assert analyze("Qui dirige Parler aujourd'hui ?") == analyze("dirige Parler")
+    assert analyze("Qui héberge Parler désormais ?") == analyze("héberge Parler")
 
 
 def test_latin1_folding_by_table_matches_the_general_path() -> None:
