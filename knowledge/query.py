@@ -281,7 +281,7 @@ class QueryParser:
                 for stem in synonyms:
                     alternatives.setdefault(stem, SYNONYM_FACTOR)
                 # The glossary lists one form ("suspension", stem "suspens"); the
-                # articles write others ("suspendu", stem "suspendu"): a synonym's
+                # articles write others ("suspendu", stem "suspend"): a synonym's
                 # family stands in for it as a question word's does for it.
                 for stem in synonyms:
                     for relative in self._families.relatives(stem):

@@ -1,5 +1,6 @@
 """Answer-quality behaviours: glossary, typos, abstention, key sentence, two sources."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -280,19 +281,29 @@ def test_english_words_that_stem_like_another_word_of_the_articles_do_not_match_
     assert "Parler.com" not in answer.best.text
 
 
+def _engine_with_glossary(tmp_path: Path, group: str, texts: dict[str, str]) -> Engine:
+    """An engine on a few one-passage articles (id -> text, titled by their first word)
+    and a glossary of one group."""
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text(f"terms:\n  - [{group}]\n", "utf-8")
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": i, "title": text.split()[0], "text": text} for i, text in texts.items()]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return Engine.from_corpus(corpus, glossary_path=glossary)
+
+
 def test_english_glossary_word_with_no_french_stand_in_keeps_its_own_stem(tmp_path: Path) -> None:
     # Neither "come" nor "cam" is written in these articles and both stem to three
     # letters: the phrase stands for its own English stem (it once stood for nothing,
     # and the answer crashed).
-    glossary = tmp_path / "glossary.yaml"
-    glossary.write_text("terms:\n  - [come, cam]\n", "utf-8")
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text(
-        '{"id": "a", "title": "Parler", "text": "Parler est revenu sur parler.com en février."}\n'
-        '{"id": "b", "title": "Amazon", "text": "Amazon a suspendu Parler en janvier."}\n',
-        "utf-8",
+    engine = _engine_with_glossary(
+        tmp_path,
+        "come, cam",
+        {
+            "a": "Parler est revenu sur parler.com en février.",
+            "b": "Amazon a suspendu Parler en janvier.",
+        },
     )
-    engine = Engine.from_corpus(corpus, glossary_path=glossary)
     terms = {t.word: t.stems for t in engine.parse("When did Parler come back?").terms}
     assert terms["come"] == ("come",)
     answer = engine.ask("When did Parler come back?")
@@ -301,16 +312,12 @@ def test_english_glossary_word_with_no_french_stand_in_keeps_its_own_stem(tmp_pa
 
 def test_glossary_word_reaches_the_articles_other_inflections(tmp_path: Path) -> None:
     # The glossary lists "suspension" (stem "suspens"); the articles write "suspendu"
-    # (stem "suspendu"): the word family bridges the two.
-    glossary = tmp_path / "glossary.yaml"
-    glossary.write_text("terms:\n  - [halted, suspension]\n", "utf-8")
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text(
-        '{"id": "a", "title": "Amazon", "text": "Amazon a écrit à Parler en janvier."}\n'
-        '{"id": "b", "title": "Parler", "text": "Le service de Parler a été suspendu."}\n',
-        "utf-8",
+    # (stem "suspend"): the word family bridges the two.
+    engine = _engine_with_glossary(
+        tmp_path,
+        "halted, suspension",
+        {"a": "Amazon a écrit à Parler en janvier.", "b": "Le service de Parler a été suspendu."},
     )
-    engine = Engine.from_corpus(corpus, glossary_path=glossary)
     answer = engine.ask("Was Parler halted?")
     assert not answer.abstained
     assert "suspendu" in answer.best.text
