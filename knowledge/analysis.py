@@ -436,6 +436,8 @@ class Analyzer:
         return stem
 
     def _stem_words(self, folded_words: list[str]) -> list[str]:
+        """`stem` of many words, in one PyStemmer call (not remembered: a corpus's
+        distinct words are stemmed once anyway)."""
         return [
             stem if stem[-1:] not in _TRIMMED else canonical_stem(stem)
             for stem in self._stemmer.stemWords(folded_words)
