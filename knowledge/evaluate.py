@@ -44,7 +44,11 @@ class Outcome:
 
 
 def load_questions(path: str | Path) -> list[Question]:
+    """Every item is checked here, so a malformed one stops the run with its number and
+    `q` instead of being scored wrongly (a string `expect` matched letter by letter)."""
     path = Path(path)
+    if path.is_dir():
+        raise QuestionFileError(f"{path}: is a folder, not a question file (give a .yaml file)")
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -56,26 +60,92 @@ def load_questions(path: str | Path) -> list[Question]:
         raise QuestionFileError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None
     if not isinstance(data, list):
         raise QuestionFileError(f"{path}: expected a YAML list of questions")
-    questions = []
-    for number, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-            raise QuestionFileError(f"{path}: item {number} needs a 'q' string")
-        offtopic = bool(item.get("offtopic", False))
-        expect = tuple(str(e) for e in item.get("expect") or ())
-        docs = tuple(str(d) for d in item.get("docs") or ())
-        if not offtopic and not expect and not docs:
-            raise QuestionFileError(f"{path}: item {number} needs expect, docs or offtopic")
-        questions.append(
-            Question(
-                q=item["q"],
-                lang=str(item.get("lang", "xx")),
-                kind=str(item["kind"]) if item.get("kind") else None,
-                expect=expect,
-                docs=docs,
-                offtopic=offtopic,
+    if not data:
+        raise QuestionFileError(f"{path}: holds no questions")
+    return [_question(item, f"{path}: item {n}") for n, item in enumerate(data, start=1)]
+
+
+def _question(item: Any, where: str) -> Question:
+    """One item of the file. An optional key left empty (`kind:`) counts as absent; keys
+    the format does not know are ignored, so newer files still load."""
+    if not isinstance(item, dict):
+        raise QuestionFileError(f"{where}: expected a mapping with a 'q' string, not {_seen(item)}")
+    if "q" not in item:
+        raise QuestionFileError(f"{where}: has no 'q' (the question, as a string)")
+    q = item["q"]
+    if not isinstance(q, str) or not q.strip():
+        raise QuestionFileError(f"{where}: needs a non-empty 'q' string, not {_seen(q)}")
+    where = f'{where} ("{_shorten(q)}")'
+    for key in ("lang", "kind"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise QuestionFileError(f"{where}: {key} must be a string, not {_seen(item[key])}")
+    # A quoted "no" is a non-empty string, true to bool(): only a YAML boolean is taken.
+    offtopic = item.get("offtopic")
+    if offtopic is not None and not isinstance(offtopic, bool):
+        raise QuestionFileError(f"{where}: offtopic must be true or false, not {_seen(offtopic)}")
+    expect = _strings(item.get("expect"), "expect", where)
+    docs = _strings(item.get("docs"), "docs", where)
+    if not offtopic and not expect and not docs:
+        raise QuestionFileError(f"{where}: gives neither expect, docs nor offtopic: true")
+    return Question(
+        q=q,
+        lang=item.get("lang") or "xx",
+        kind=item.get("kind") or None,
+        expect=expect,
+        docs=docs,
+        offtopic=bool(offtopic),
+    )
+
+
+def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
+    """`expect` or `docs` as strings. A lone string is shorthand for a one-element list.
+
+    A number in `expect` is taken as written (`2021`). In `docs` it is refused: ids are
+    quoted strings such as "014", and YAML reads an unquoted 014 as the octal number 12.
+    An `expect` string that folds to nothing would be found in every passage.
+    """
+    if value is None:
+        return ()
+    strings = []
+    for element in value if isinstance(value, list) else [value]:
+        if key == "expect" and isinstance(element, int | float) and not isinstance(element, bool):
+            element = str(element)
+        if key == "docs" and isinstance(element, int) and not isinstance(element, bool):
+            raise QuestionFileError(
+                f'{where}: docs holds the number {element}; quote document ids (docs: ["014"]), '
+                "as YAML reads an unquoted 014 as 12"
             )
-        )
-    return questions
+        if not isinstance(element, str):
+            raise QuestionFileError(
+                f"{where}: {key} must be a string or a list of strings, not {_seen(element)}"
+            )
+        if not fold(element):
+            raise QuestionFileError(f"{where}: {key} holds an empty string")
+        strings.append(element)
+    return tuple(strings)
+
+
+def _seen(value: Any) -> str:
+    """What YAML made of a value, for an error message: `no` unquoted is a boolean."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (quote it to mean text)"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'"{_shorten(value)}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__} ({value})"
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """One line of at most `limit` characters, so the error stays one line."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def is_hit(question: Question, doc_id: str, text: str) -> bool:

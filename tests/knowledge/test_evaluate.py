@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,9 @@ def test_matching_folds_accents_and_apostrophes(tiny_engine: Engine, tmp_path: P
     ("content", "message"),
     [
         ("q: not a list", "expected a YAML list"),
-        ('- {lang: fr, expect: ["x"]}', "needs a 'q' string"),
-        ('- {q: "sans attente"}', "needs expect, docs or offtopic"),
+        ('- {lang: fr, expect: ["x"]}', "item 1: has no 'q'"),
         ("- {q: [unclosed", "malformed YAML"),
+        ("[]", "holds no questions"),
     ],
 )
 def test_bad_question_file_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
@@ -85,6 +86,89 @@ def test_bad_question_file_is_a_clear_error(tmp_path: Path, content: str, messag
     path.write_text(content, encoding="utf-8")
     with pytest.raises(QuestionFileError, match=message):
         load_questions(path)
+
+
+GOOD_ITEM = '- {q: "Que mange le cheval ?", expect: ["foin"]}\n'
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ('{q: "Que mange le chat ?", offtopic: "no"}', 'offtopic must be true or false, not "no"'),
+        ('{q: "Que mange le chat ?", kind: [a], docs: ["chat"]}', "kind must be a string"),
+        ('{q: "Que mange le chat ?", lang: no, docs: ["chat"]}', "lang must be a string"),
+        ('{q: "Que mange le chat ?", expect: {a: 1}}', "expect must be a string or a list"),
+        ('{q: "Que mange le chat ?", expect: [["chat"]]}', "expect must be a string or a list"),
+        ('{q: "Que mange le chat ?", expect: [" "]}', "expect holds an empty string"),
+        ('{q: "Que mange le chat ?", docs: [014]}', "docs holds the number 12; quote"),
+        ('{q: "Que mange le chat ?", lang: fr}', "gives neither expect, docs nor offtopic: true"),
+        ('{q: "Que mange le chat ?", expect: []}', "gives neither expect, docs nor offtopic"),
+    ],
+)
+def test_malformed_item_is_an_error_naming_its_number_and_question(
+    tmp_path: Path, item: str, message: str
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(GOOD_ITEM + f"- {item}\n", encoding="utf-8")
+    expected = f'{path}: item 2 ("Que mange le chat ?"): {message}'
+    with pytest.raises(QuestionFileError, match=re.escape(expected)):
+        load_questions(path)
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ('{q: "", expect: ["chat"]}', "needs a non-empty 'q' string"),
+        ('{q: "   ", expect: ["chat"]}', "needs a non-empty 'q' string"),
+        ('{q: 12, expect: ["chat"]}', "needs a non-empty 'q' string, not the number 12"),
+        ('{expect: ["chat"]}', "has no 'q'"),
+        ('"Que mange le chat ?"', "expected a mapping with a 'q' string"),
+    ],
+)
+def test_item_without_a_usable_question_is_named_by_its_number(
+    tmp_path: Path, item: str, message: str
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(GOOD_ITEM + f"- {item}\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=re.escape(f"{path}: item 2: {message}")):
+        load_questions(path)
+
+
+def test_a_folder_is_reported_as_a_folder_not_an_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(QuestionFileError, match="is a folder, not a question file"):
+        load_questions(tmp_path)
+
+
+def test_a_lone_string_is_one_expected_string_not_its_letters(
+    tiny_engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        '- {q: "Quelle est la couleur du ciel ?", expect: "Zq"}\n'
+        '- {q: "Que mange le chat ?", docs: "chat"}\n',
+        encoding="utf-8",
+    )
+    questions = load_questions(path)
+    assert questions[0].expect == ("Zq",)
+    assert questions[1].docs == ("chat",)
+    # Read letter by letter, "Zq" was a hit on "quand"; no passage contains "zq".
+    ranks = [o.rank for o in run(questions, tiny_engine.ask)]
+    assert ranks == [None, 1]
+
+
+def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_ignored(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        '- {q: "En quelle année ?", expect: 2021, source: piaf}\n'
+        '- {q: "Combien ?", expect: [30, "trente"], kind: , lang: }\n',
+        encoding="utf-8",
+    )
+    first, second = load_questions(path)
+    assert first.expect == ("2021",)
+    assert second.expect == ("30", "trente")
+    assert (second.kind, second.lang) == (None, "xx")
 
 
 @pytest.mark.parametrize("name", ["offtopic-questions.yaml", "probe-questions.yaml"])
