@@ -1,11 +1,15 @@
 """Operator mistakes: one clear line naming the problem, a distinct exit code, no traceback."""
 
+import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import EXIT_CORPUS, EXIT_OK, EXIT_SETTINGS, EXIT_TOKEN, main
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -61,7 +65,7 @@ def test_abstention_threshold_from_the_environment_is_used(
         ("top_k: 3\ncolour: blue\n", ("unknown setting", "colour")),
         ("discord_token: abc\n", ("unknown setting", "DISCORD_TOKEN only")),
         ("- just\n- a list\n", ("expected a mapping",)),
-        ("top_k: many\n", ("QA_TOP_K",)),
+        ("top_k: many\n", ("top_k: many (settings file ", "settings.yaml)", "whole number")),
         ("min_coverage: 3\n", ("min_coverage",)),
         ("min_evidence: -1\n", ("min_evidence",)),
         ("shard_ids: 0 1\n", ("shard_ids",)),
@@ -136,3 +140,230 @@ def test_env_file_is_git_ignored() -> None:
     root = Path(__file__).resolve().parents[2]
     ignored = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".env" in ignored
+
+
+def test_bad_value_in_settings_file_names_the_file_and_key_not_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text("top_k: abc\n", encoding="utf-8")
+    monkeypatch.setenv("QA_SETTINGS_FILE", str(settings_file))
+    code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert err == (
+        f"error: bad setting top_k: abc (settings file {settings_file}): expected a whole number\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "env_text", "environ", "expected"),
+    [
+        (
+            "",
+            "",
+            {"QA_TOP_K": "0"},
+            "bad setting QA_TOP_K=0 (environment): top_k must be at least 1",
+        ),
+        (
+            "",
+            "# passages\n\nQA_TOP_K=0\n",
+            {},
+            "bad setting QA_TOP_K=0 (.env, line 3): top_k must be at least 1",
+        ),
+        (
+            "top_k: 0\n",
+            "",
+            {},
+            "bad setting top_k: 0 (settings file {yaml}): top_k must be at least 1",
+        ),
+        # The environment beats the file, so the error names the environment.
+        ("top_k: 2\n", "", {"QA_TOP_K": "0"}, "bad setting QA_TOP_K=0 (environment): top_k"),
+        (
+            "",
+            "QA_LOG_LEVEL=chatty\n",
+            {},
+            "bad setting QA_LOG_LEVEL=chatty (.env, line 1): log_level must be",
+        ),
+        (
+            "shard_ids: [0, 1]\n",
+            "",
+            {},
+            "bad setting shard_ids: [0, 1] (settings file {yaml}): shard_ids need shard_count",
+        ),
+        (
+            "",
+            "",
+            {"QA_MIN_EVIDENCE": "1.5"},
+            "bad setting QA_MIN_EVIDENCE=1.5 (environment): min_evidence must be between 0 and 1",
+        ),
+    ],
+)
+def test_out_of_range_value_names_where_it_came_from(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    yaml_text: str,
+    env_text: str,
+    environ: dict[str, str],
+    expected: str,
+) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    if yaml_text:
+        settings_file.write_text(yaml_text, encoding="utf-8")
+        monkeypatch.setenv("QA_SETTINGS_FILE", str(settings_file))
+    if env_text:
+        (tmp_path / ".env").write_text(env_text, encoding="utf-8")
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert_one_line(err, "error: " + expected.format(yaml=settings_file))
+
+
+def test_out_of_range_override_names_the_command_line_option() -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ={}, env_file=None, overrides={"top_k": "0"})
+    assert str(raised.value) == "bad setting --top-k 0 (command line): top_k must be at least 1"
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        ("top_k: true\n", "top_k: true"),
+        ("cooldown_seconds: false\n", "cooldown_seconds: false"),
+        ("discord_guild_id: yes\n", "discord_guild_id: true"),
+        ("min_coverage: on\n", "min_coverage: true"),
+    ],
+)
+def test_yes_no_value_for_a_number_in_settings_file_is_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    shown: str,
+) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("QA_SETTINGS_FILE", str(settings_file))
+    code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert_one_line(err, shown, str(settings_file), "not true/false")
+
+
+def test_fractional_whole_number_in_settings_file_is_refused_not_truncated(
+    tmp_path: Path,
+) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text("top_k: 2.5\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"top_k: 2\.5 .*expected a whole number"):
+        load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)
+
+
+def test_settings_file_lists_of_ids_are_read(tmp_path: Path) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text(
+        "shard_count: 2\nshard_ids: [1]\nowner_ids: [12, 34]\ntop_k: 2.0\n", encoding="utf-8"
+    )
+    settings = load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)
+    assert (settings.shard_ids, settings.owner_ids, settings.top_k) == ((1,), (12, 34), 2)
+
+
+@pytest.mark.parametrize(
+    ("line", "fragments"),
+    [
+        ("QA_TOPK=2", (".env, line 2: unknown setting QA_TOPK", "did you mean QA_TOP_K?")),
+        ("qa_top_k=2", (".env, line 2: unknown setting qa_top_k", "did you mean QA_TOP_K?")),
+        ("QA_COLOUR=blue", ("unknown setting QA_COLOUR", "known: ", "QA_TOP_K")),
+    ],
+)
+def test_unknown_qa_variable_in_env_file_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, fragments: tuple[str, ...]
+) -> None:
+    (tmp_path / ".env").write_text(f"QA_LOG_LEVEL=INFO\n{line}\n", encoding="utf-8")
+    code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert_one_line(err, *fragments)
+
+
+def test_env_file_may_name_the_settings_file_and_other_programs_variables(tmp_path: Path) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text("top_k: 4\n", encoding="utf-8")
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"QA_SETTINGS_FILE={settings_file}\nPYTHONUTF8=1\n", encoding="utf-8")
+    assert load_settings(environ={}, env_file=env_file).top_k == 4
+
+
+def test_shipped_env_example_loads_cleanly(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    env_file = tmp_path / ".env"
+    env_file.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_settings(environ={}, env_file=env_file).top_k == 3
+
+
+def test_unknown_qa_variable_in_environment_warns_with_closest_name(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.settings"):
+        settings = load_settings(
+            environ={"QA_TOPK": "2", "QA_SOMETHING_ELSE": "x", "QA_TOP_K": "4"}, env_file=None
+        )
+    assert settings.top_k == 4
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.settings"]
+    assert warnings == [
+        "ignoring environment variable QA_SOMETHING_ELSE (not a setting of this program)",
+        "ignoring environment variable QA_TOPK (did you mean QA_TOP_K?)",
+    ]
+
+
+def test_unknown_qa_variable_in_environment_warning_reaches_stderr_once(tmp_path: Path) -> None:
+    """Logging is configured after settings are read: the warning must not be lost."""
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "DISCORD_"))}
+    env.update({"PYTHONPATH": str(root), "QA_TOPK": "2", "QA_TOP_K": "0"})
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "Qui est John Matze ?"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_SETTINGS
+    assert result.stderr.splitlines() == [
+        "ignoring environment variable QA_TOPK (did you mean QA_TOP_K?)",
+        "error: bad setting QA_TOP_K=0 (environment): top_k must be at least 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("this is not valid\n", 1),
+        ("# settings\n\nQA_TOP_K=2\n\nthis is not valid\nQA_LOG_LEVEL=INFO\n", 5),
+        ('QA_TOP_K=2\nDISCORD_TOKEN="secret-token-123\n', 2),
+    ],
+)
+def test_unparseable_env_file_line_is_an_error_naming_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, line: int
+) -> None:
+    (tmp_path / ".env").write_text(content, encoding="utf-8")
+    code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert_one_line(err, f".env, line {line}: cannot parse this line", "NAME=value")
+    assert "secret-token-123" not in err
+    assert "could not parse" not in err  # python-dotenv's own warning is not printed too
+
+
+def test_env_file_with_comments_and_blank_lines_is_fine(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("# passages\n\n  \nexport QA_TOP_K=2  # two\n", encoding="utf-8")
+    assert load_settings(environ={}, env_file=env_file).top_k == 2
+
+
+def test_settings_file_that_is_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QA_SETTINGS_FILE", str(tmp_path))
+    code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
+    assert code == EXIT_SETTINGS
+    assert_one_line(err, f"settings file {tmp_path} is a folder, not a file", "QA_SETTINGS_FILE")
