@@ -46,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     ask = commands.add_parser("ask", help="answer one question")
-    ask.add_argument("question", help="the question, in quotes")
+    # Several words are one question: `ask Qui est John Matze` works without quotes.
+    ask.add_argument("question", nargs="+", help="the question (quotes optional)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--top", type=int, default=None, metavar="K", help="passages to show")
+    # Read as text and checked in `_ask`, so "--top abc" is refused like "--top 0".
+    ask.add_argument("--top", default=None, metavar="K", help="passages to show")
     _corpus_flag(ask)
 
     evaluate = commands.add_parser("eval", help="score a question file (hit@k, MRR, latency)")
@@ -62,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     repl = commands.add_parser("repl", help="interactive questions in the terminal")
     _corpus_flag(repl)
 
-    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    for command in (ask, evaluate, repl, run):
+        command.set_defaults(usage_of=command)
     return parser
 
 
@@ -78,7 +82,12 @@ def _corpus_flag(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code. Errors are one line on stderr, never a traceback."""
-    args = build_parser().parse_args(argv)
+    _tolerate_narrow_encodings()
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # Told under the command's own usage line, not the top-level one.
+        getattr(args, "usage_of", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     from knowledge.errors import CorpusError, GlossaryError, IndexLoadError, KnowledgeError
 
     try:
@@ -91,17 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.discord.run import run_bot
 
             return run_bot(settings)
-        if args.command == "ask":
-            return _ask(args, settings)
-        if args.command == "eval":
-            return _eval(args, settings)
-        if args.command == "repl":
-            from bot.loading import prepare_in_background
-            from bot.repl import Repl
-
-            engine = _engine(settings)
-            prepare_in_background(engine)
-            return Repl(engine, settings).run()
+        return _in_terminal(args, settings)
     except SettingsError as exc:
         return _fail(str(exc), EXIT_SETTINGS)
     except (CorpusError, GlossaryError, IndexLoadError) as exc:
@@ -110,13 +109,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_INPUT)
     except KeyboardInterrupt:
         return 130
+
+
+def _in_terminal(args: argparse.Namespace, settings: Settings) -> int:
+    """`ask`, `eval` or `repl`, and what becomes of output that cannot be written."""
+    try:
+        if args.command == "ask":
+            code = _ask(args, settings)
+        elif args.command == "eval":
+            code = _eval(args, settings)
+        else:
+            from bot.loading import prepare_in_background
+            from bot.repl import Repl
+
+            engine = _engine(settings)
+            prepare_in_background(engine)
+            code = Repl(engine, settings).run()
+        # Written out here, where a full disk is still an error we can report.
+        sys.stdout.flush()
+        return code
     except BrokenPipeError:
-        # The reader went away (`| head`): not an error of ours. Point stdout at devnull
-        # so the interpreter's final flush does not print a traceback either.
+        # The reader went away (`| head`): not an error of ours.
+        _silence_stdout()
+        return EXIT_OK
+    except OSError as exc:
+        # Reading the corpus, the glossary and the settings raises their own errors:
+        # an OSError here is output that cannot be written (a full disk).
+        _silence_stdout()
+        return _fail(f"cannot write the answer ({exc.strerror or exc})", EXIT_INPUT)
+
+
+def _tolerate_narrow_encodings() -> None:
+    """A terminal or pipe that cannot show "é" (PYTHONIOENCODING=ascii, a C locale)
+    gets "?" in its place rather than an answer cut short by UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _silence_stdout() -> None:
+    """Points stdout at devnull, so the interpreter's final flush of what could not be
+    written does not print a traceback after our one line."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    return EXIT_USAGE
+    except (OSError, ValueError):
+        pass
 
 
 def _fail(message: str, code: int) -> int:
@@ -131,22 +170,32 @@ def _engine(settings: Settings) -> Engine:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.formats import answer_json, answer_text, clean_input
+    from bot.formats import answer_json, answer_text, clean_input, too_long
 
-    question = clean_input(args.question).strip()
+    question = clean_input(" ".join(args.question)).strip()
     if not question:
         raise UserError(
             'the question is empty: ask something, e.g. python -m bot ask "Qui est John Matze ?"'
         )
-    top = settings.top_k if args.top is None else args.top
-    if top < 1:
-        raise UserError(f"--top must be at least 1, not {top}")
+    if len(question) > settings.max_question_chars:
+        raise UserError(too_long(len(question), settings.max_question_chars))
+    top = settings.top_k if args.top is None else _top(args.top)
     answer = _engine(settings).ask(question, k=top)
     if args.json:
         print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
     else:
         print(answer_text(answer))
     return EXIT_OK
+
+
+def _top(text: str) -> int:
+    try:
+        top = int(text)
+    except ValueError:
+        top = 0
+    if top < 1:
+        raise UserError(f"--top must be a whole number, at least 1, not {text!r}")
+    return top
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

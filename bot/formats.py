@@ -15,6 +15,14 @@ def clean_input(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
 
 
+def too_long(length: int, limit: int) -> str:
+    """Every adapter refuses an over-long question with these words (QA_MAX_QUESTION_CHARS)."""
+    return (
+        f"Your question is {length} characters long; the limit is {limit}. "
+        "Please ask something shorter (votre question est trop longue)."
+    )
+
+
 def document_json(document: Document) -> dict[str, Any]:
     return {
         "id": document.id,
@@ -53,12 +61,13 @@ def corrections_text(answer: Answer) -> str:
     return ", ".join(f"{typed} → {read}" for typed, read in answer.corrections)
 
 
-def citation(document: Document) -> str:
+def citation(document: Document, with_id: bool = True) -> str:
     """`Title (2021-03) · sources: Reuters, The Verge · article 000`."""
     parts = [document.title + (f" ({document.date})" if document.date else "")]
     if document.sources:
         parts.append("sources: " + ", ".join(document.sources))
-    parts.append(f"article {document.id}")
+    if with_id:
+        parts.append(f"article {document.id}")
     return " · ".join(parts)
 
 
@@ -69,11 +78,14 @@ def _wrap(text: str, indent: str = "  ") -> str:
 def answer_text(answer: Answer) -> str:
     """Key sentence first, then the passage and its citation; other passages after."""
     if answer.abstained:
-        lines = ["I can't answer that from the articles I know (je ne trouve pas de réponse)."]
+        lines = [
+            "I can't answer that from the articles I know "
+            "(je ne trouve pas de réponse dans mes articles)."
+        ]
         if answer.topics:
-            lines.append(f"They are about: {answer.topics}.")
+            lines.append(f"They are about (ils parlent de) : {answer.topics}.")
         if answer.suggestions:
-            lines.append("Try for example:")
+            lines.append("Try for example (essayez par exemple) :")
             lines.extend(f"  - {s}" for s in answer.suggestions)
         return "\n".join(lines)
     best = answer.passages[0]
@@ -93,7 +105,8 @@ def answer_text(answer: Answer) -> str:
 
 
 def document_listing(documents: list[Document] | tuple[Document, ...]) -> str:
-    return "\n".join(f"{d.id}  {citation(d)}" for d in documents)
+    """One line per article, its id first (the id `:source` takes)."""
+    return "\n".join(f"{d.id}  {citation(d, with_id=False)}" for d in documents)
 
 
 def eval_table(report: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.formats import answer_text, citation, clean_input, document_listing
+from bot.formats import answer_text, citation, clean_input, document_listing, too_long
 from bot.settings import Settings
 from knowledge.engine import Engine
 from knowledge.errors import KnowledgeError
@@ -17,6 +17,17 @@ log = logging.getLogger(__name__)
 
 HISTORY_FILE = Path.home() / ".local" / "state" / "parler-qa" / "history"
 PROMPT = "question> "
+# A line that is only one of these words is the command, not a question: users type
+# "help" or "quit" before they read that commands start with ":".
+BARE_COMMANDS = {
+    "help": ":help",
+    "aide": ":help",
+    "?": ":help",
+    "quit": ":quit",
+    "exit": ":quit",
+    "quitter": ":quit",
+    "sources": ":sources",
+}
 
 HELP = """\
 Ask a question about the Parler / Amazon Web Services dispute, in French or in English,
@@ -25,7 +36,7 @@ and get the passage of the articles that answers it, its key sentence and its so
   :help         this help
   :sources      list the articles (id, title, date, cited outlets)
   :source ID    show one article's metadata and passages, e.g. :source 003
-  :quit         leave (also :q, Ctrl-D)
+  :quit         leave (also :q, Ctrl-D; "help" and "quit" work without the colon)
 
 Example: Pourquoi Amazon a-t-il suspendu Parler ?"""
 
@@ -46,11 +57,16 @@ class Repl:
         self.stdout = stdout or sys.stdout
 
     def run(self) -> int:
-        self._print(f"{len(self.engine.documents)} articles loaded. Type :help for help.")
+        count = len(self.engine.documents)
+        self._print(f"{count} article{'s' * (count != 1)} loaded. Type :help for help.")
         for line in self._lines():
             try:
                 if not self.handle(line):
                     break
+            except OSError:
+                # Output that cannot be written (a closed pipe, a full disk) ends the
+                # session: the command line reports it in one line.
+                raise
             except Exception:  # the loop must survive any input; the log keeps the trace
                 log.exception("could not handle %r", line[:200])
                 self._print("error: something went wrong with that line; try another question")
@@ -61,15 +77,20 @@ class Repl:
         text = clean_input(line).strip()
         if not text:
             return True
+        text = BARE_COMMANDS.get(text.casefold().rstrip(" !."), text)
         if text.startswith(":"):
             return self._command(text)
+        if len(text) > self.settings.max_question_chars:
+            self._print(too_long(len(text), self.settings.max_question_chars))
+            return True
         answer = self.engine.ask(text, k=self.settings.top_k)
         self._print(answer_text(answer))
         return True
 
     def _command(self, text: str) -> bool:
-        name, _, argument = text.partition(" ")
-        argument = argument.strip()
+        # ": help" and ":HELP" are ":help".
+        name, _, argument = (":" + text[1:].lstrip()).partition(" ")
+        name, argument = name.casefold(), argument.strip()
         if name in (":quit", ":q", ":exit"):
             return False
         if name in (":help", ":h", ":?"):

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.discord import render
+from bot.formats import too_long
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class Asker:
             raise QuestionRejected(render.EMPTY_NOTICE)
         limit = self.settings.max_question_chars
         if len(question) > limit:
-            raise QuestionRejected(render.too_long_notice(len(question), limit))
+            raise QuestionRejected(too_long(len(question), limit))
         return question
 
     def admit(self, user_id: int, question: str) -> str:

@@ -188,6 +188,11 @@ def create_bot(
     """Builds the bot without connecting. Default settings answer from the bundled seeds;
     `engine` lets callers share one already built; `client_options` go to discord.py."""
     settings = settings or Settings()
+    # A text-only bot: discord.py's warnings that voice libraries are missing (PyNaCl,
+    # davey) would only alarm the operator.
+    discord.VoiceClient.warn_nacl = False
+    if hasattr(discord.VoiceClient, "warn_dave"):
+        discord.VoiceClient.warn_dave = False
     if engine is None:
         from bot.loading import engine_from_settings
 

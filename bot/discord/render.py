@@ -457,13 +457,6 @@ def article_choices(documents: Sequence[Document], typed: str) -> list[Choice]:
     return [choice(f"{d.id} · {d.title}", d.id) for d in found[:CHOICES_LIMIT]]
 
 
-def too_long_notice(length: int, limit: int) -> str:
-    return (
-        f"Your question is {length} characters long; the limit is {limit}. "
-        "Please ask something shorter (votre question est trop longue)."
-    )
-
-
 EMPTY_NOTICE = (
     "Ask me a question about Parler and Amazon, for example: "
     "`Pourquoi Amazon a-t-il suspendu Parler ?`"

@@ -1,11 +1,14 @@
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import EXIT_CORPUS, EXIT_INPUT, EXIT_OK, EXIT_SETTINGS, main
-from tests.conftest import SEEDS, SHARED, write_article
+from tests.conftest import ROOT, SEEDS, SHARED, write_article
 
 ASK_KEYS = {"question", "abstained", "passages"}
 PASSAGE_KEYS = {"text", "score", "sentence", "doc"}
@@ -54,6 +57,16 @@ def test_ask_offtopic_json_says_abstained(capsys: pytest.CaptureFixture[str]) ->
     assert data["abstained"] is True
     assert data["passages"] == []
     assert len(data["suggestions"]) == 2
+
+
+def test_an_abstention_in_the_terminal_speaks_french_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run_cli(["ask", "Quelle est la recette de la tarte tatin ?"], capsys)
+    assert code == EXIT_OK
+    assert "je ne trouve pas de réponse" in out
+    assert "ils parlent de" in out
+    assert "essayez par exemple" in out
 
 
 def test_ask_with_jsonl_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -130,10 +143,88 @@ def test_blank_question_is_one_clear_line(
     assert_one_line_error(err, "question is empty")
 
 
-def test_top_below_one_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(["ask", "Parler", "--top", "0"], capsys)
+@pytest.mark.parametrize("top", ["0", "-2", "abc", "1.5"])
+def test_a_bad_top_is_refused_in_one_line(top: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["ask", "Parler", "--top", top], capsys)
     assert code == EXIT_INPUT
-    assert_one_line_error(err, "--top must be at least 1")
+    assert_one_line_error(err, f"--top must be a whole number, at least 1, not '{top}'")
+
+
+def test_an_unquoted_question_is_one_question(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["ask", "Qui", "est", "John", "Matze", "?", "--json"], capsys)
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["question"] == "Qui est John Matze ?"
+    assert "Matze" in data["passages"][0]["text"]
+
+
+def test_an_unknown_flag_is_told_under_the_commands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", "Parler", "--bogus"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert "usage: python -m bot ask" in err
+    assert "unrecognized arguments: --bogus" in err
+
+
+def test_an_over_long_question_is_refused_by_ask_and_the_repl(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QA_MAX_QUESTION_CHARS", "20")
+    question = "Pourquoi Amazon a-t-il suspendu Parler ?"
+    code, out, err = run_cli(["ask", question], capsys)
+    assert code == EXIT_INPUT
+    assert out == ""
+    assert_one_line_error(err, "40 characters long; the limit is 20")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{question}\nQui est Matze ?\n"))
+    code, out, _ = run_cli(["repl"], capsys)
+    assert code == EXIT_OK
+    assert "40 characters long; the limit is 20" in out
+    assert "PDG de Parler" in out  # the next, short question is answered
+
+
+def _run_module(args: list[str], **options: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, **options,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "Qui est John Matze ?"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
+        )  # fmt: skip
+    assert done.returncode == EXIT_INPUT
+    assert done.stderr.strip() == "error: cannot write the answer (No space left on device)"
+
+
+def test_a_reader_that_goes_away_ends_the_repl_quietly() -> None:
+    questions = "Pourquoi Amazon a coupé Parler ?\n" * 30
+    repl = subprocess.Popen(
+        [sys.executable, "-m", "bot", "repl"], cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert repl.stdout is not None and repl.stdin is not None
+    repl.stdout.readline()  # "5 articles loaded."
+    repl.stdout.close()  # as `| head -1` does
+    _, err = repl.communicate(questions, timeout=120)
+    assert repl.returncode == EXIT_OK
+    assert "Traceback" not in err
+
+
+def test_a_terminal_without_accents_gets_question_marks_not_a_crash() -> None:
+    done = _run_module(
+        ["ask", "Qui est John Matze ?"], env={**os.environ, "PYTHONIOENCODING": "ascii"}
+    )
+    assert done.returncode == EXIT_OK
+    assert "Traceback" not in done.stderr
+    assert "PDG de Parler" in done.stdout
+    assert "d?fendre" in done.stdout
 
 
 def test_missing_corpus_is_one_clear_line(
@@ -218,3 +309,28 @@ def test_no_command_without_token_starts_the_repl(
     assert code == EXIT_OK
     assert "starting the terminal REPL" in err
     assert "John Matze" in out
+
+
+def test_repl_takes_commands_as_users_type_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["help", ": SOURCES", "Aide", "quit", "Qui est John Matze ?"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run_cli(["repl"], capsys)
+    assert code == EXIT_OK
+    assert out.count(":source ID") == 2  # "help" and "Aide" showed the help
+    listing = next(line for line in out.splitlines() if line.startswith("004  "))
+    assert listing.count("004") == 1  # the id is not repeated at the end
+    assert "unknown command" not in out
+    assert "I can't answer" not in out
+    assert "PDG" not in out  # "quit" left before the question
+
+
+def test_repl_counts_one_article_in_the_singular(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_article(tmp_path / "one", "a.txt", "Parler a porté plainte contre Amazon.")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, _ = run_cli(["repl", "--corpus", str(tmp_path / "one")], capsys)
+    assert code == EXIT_OK
+    assert out.startswith("1 article loaded.")

@@ -81,6 +81,16 @@ def test_create_bot_builds_without_connecting_on_the_bundled_seeds():
     assert bot.ws is None  # not connected
 
 
+def test_a_text_bot_does_not_warn_that_voice_libraries_are_missing(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # discord.py warns once per process, on the first client made: reset that.
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)
+    with caplog.at_level(logging.WARNING):
+        create_bot(guild_ready_timeout=0.05)
+    assert "voice will NOT be supported" not in caplog.text
+
+
 async def test_slash_commands_are_on_the_tree_after_setup(standin: StandIn, start_bot: StartBot):
     bot = await start_bot(standin)
     assert {c.name for c in bot.tree.get_commands()} == {
