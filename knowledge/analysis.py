@@ -342,12 +342,18 @@ def _function_words_of_one_language() -> tuple[frozenset[str], frozenset[str]]:
 # stem three ways ("publiée" -> "publie", "publié" -> "publ", "publier" -> "publi"), a
 # "-yer" verb's two ("renvoyé" -> "renvoy", "renvoyer" -> "renvoi"). Nor does Snowball
 # bring a "-re" verb's participle to its infinitive, accents or not ("perdu" -> "perdu",
-# "perdre" -> "perdr"; "prévenu", "prévenir"). Trimming a stem's final "i", "e" and
-# "y", or a final "u", or an "r" after a consonant, brings each together; a stem left
-# shorter than this keeps them ("cre", from "créé", is not "cr"; "ami" is not "am").
+# "perdre" -> "perdr"; "prévenu", "prévenir"), and it keeps a plural participle's "s"
+# after "u" ("perdus" -> "perdus"). Trimming a stem's final "i", "e" and "y", or a
+# final "u" or "us", or an "r" after a consonant, brings each together; a stem left
+# shorter than this keeps them ("cre", from "créé", is not "cr"; "ami" is not "am";
+# "abus" stays "abus", as "abuser" stems).
 MIN_TRIMMED_STEM = 4
-_TRIMMED = ("i", "e", "y", "u", "r")
+# The last letters `canonical_stem` may trim ("s" of "us").
+_TRIMMED = ("i", "e", "y", "u", "r", "s")
 _VOWELS = frozenset("aeiouy")
+# A plural participle has a consonant before its "us" ("perdus", "obtenus"); a noun may
+# have a vowel or an "s" ("remous", "consensus", "pegasus").
+_KEEPS_US = _VOWELS | {"s", ""}
 
 
 def canonical_stem(stem: str) -> str:
@@ -358,6 +364,8 @@ def canonical_stem(stem: str) -> str:
         trimmed = stem.rstrip("iey")
     elif last == "u" or (last == "r" and stem[-2:-1] not in _VOWELS):
         trimmed = stem[:-1]
+    elif stem.endswith("us") and stem[-3:-2] not in _KEEPS_US:
+        trimmed = stem[:-2]
     else:
         return stem
     return trimmed if len(trimmed) >= MIN_TRIMMED_STEM and trimmed.isalpha() else stem
@@ -370,8 +378,8 @@ class Analyzer:
     memoised because the same few thousand words come back in every passage and question.
     """
 
-    # v2: stems trimmed (`canonical_stem`).
-    name = "fr-snowball-v2"
+    # v2: stems trimmed (`canonical_stem`); v3: a plural participle's "-us" too.
+    name = "fr-snowball-v3"
 
     def __init__(self) -> None:
         # PyStemmer's own cache (10,000 words by default) costs more than it saves once a

@@ -70,6 +70,13 @@ def test_a_verbs_forms_share_a_stem_once_accents_are_folded() -> None:
     # A participle in "-u" meets its infinitive.
     assert len(set(analyze("perdu perdre"))) == 1
     assert len(set(analyze("prévenu prévenir"))) == 1
+    # Its plural too: Snowball keeps the "s" after "u" ("perdus" -> "perdus").
+    assert len(set(analyze("perdus perdues perdu perdre"))) == 1
+    assert len(set(analyze("suspendus suspendu suspendre"))) == 1
+    # Nouns in "-us" after a vowel or "s", or too short, keep it ("abus" as "abuser").
+    assert analyze("abus")[0] == analyze("abuser")[0]
+    assert analyze("remous")[0] != analyze("remo")[0]
+    assert analyze("consensus")[0] == "consensus"
     # Short stems keep their last letter: "ami" is not "am", "créé" is not "cr".
     assert analyze("ami") == ["ami"]
     assert analyze("créé")[0].startswith("cre")
