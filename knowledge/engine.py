@@ -48,7 +48,7 @@ from knowledge.passage_sentences import (
     key_sentence_of,
 )
 from knowledge.query import SYNONYM_FACTOR, Query, QueryParser
-from knowledge.sentences import split_sentences
+from knowledge.sentences import split_sentences, without_dangling_quotes
 from knowledge.termids import AnalysedCorpus, analyse_corpus, context_text, pair_streams
 
 log = logging.getLogger(__name__)
@@ -429,9 +429,10 @@ class Engine:
         word-index columns: the question's stems are looked up once per question, and a
         passage's sentences are read from the saved arrays, not analysed."""
         if self.sentences is None:
-            return key_sentence(self._sentences(row), weighted)
+            return without_dangling_quotes(key_sentence(self._sentences(row), weighted))
         found = self._sentence_columns.get(row, self.sentences.lists_of)
-        return key_sentence_of(self.corpus.passages[row].text, found, self._question(weighted))
+        text = self.corpus.passages[row].text
+        return without_dangling_quotes(key_sentence_of(text, found, self._question(weighted)))
 
     def _question(self, weighted: WeightedTerms) -> QuestionColumns:
         """The question's terms as word-index columns, worked out once per question (the
@@ -620,7 +621,7 @@ def _defining_sentence_first(ranked: RankedPassage, subject: str) -> RankedPassa
     is, when the passage has one: every sentence naming it holds the question's word."""
     for sentence in split_sentences(ranked.text):
         if defines(sentence, subject):
-            return replace(ranked, sentence=sentence)
+            return replace(ranked, sentence=without_dangling_quotes(sentence))
     return ranked
 
 

@@ -59,6 +59,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(zip(starts, ends, strict=True))
 
 
+# Closing quote marks and the opening ones they pair with.
+_PAIRED_QUOTES = {"»": "«", "”": "“"}
+
+
+def without_dangling_quotes(sentence: str) -> str:
+    """The sentence without a quote mark left from a quotation that spans sentences:
+    its last sentence ends `... notre suspension. »` with the « in an earlier one.
+    Shown alone, such a mark reads as a typo; what remains is still in the passage."""
+    text = sentence.strip()
+    last = text[-1:]
+    if (last == '"' and text.count('"') % 2) or (
+        last in _PAIRED_QUOTES and _PAIRED_QUOTES[last] not in text
+    ):
+        text = text[:-1].rstrip()
+    first = text[:1]
+    closing = {opening: closing for closing, opening in _PAIRED_QUOTES.items()}
+    if (first == '"' and text.count('"') % 2) or (first in closing and closing[first] not in text):
+        text = text[1:].lstrip()
+    return text or sentence
+
+
 def _stripped(piece: str) -> tuple[int, int]:
     """The span of `piece.strip()` in `piece` (empty: (0, 0))."""
     left = len(piece) - len(piece.lstrip())

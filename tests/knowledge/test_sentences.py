@@ -8,7 +8,7 @@ import pytest
 from knowledge.analysis import Analyzer, tokens, tokens_by_text
 from knowledge.answer import analysed_sentences
 from knowledge.engine import Engine
-from knowledge.sentences import sentence_spans, split_sentences
+from knowledge.sentences import sentence_spans, split_sentences, without_dangling_quotes
 from knowledge.termids import analyse_corpus
 from tests.conftest import SEEDS
 
@@ -112,3 +112,26 @@ def test_share_held_over_columns_is_word_share_over_stems(saved: Engine) -> None
             for _, stems in analysed_sentences(passage.text, saved.analyzer):
                 held = columns.asked & {saved.index.vocabulary[s] for s in stems}
                 assert columns.share_held(held) == word_share(weighted, stems.__contains__)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        (
+            "C'est ce qui a conduit à notre suspension. »",
+            "C'est ce qui a conduit à notre suspension.",
+        ),
+        ('Le réseau a été suspendu. "', "Le réseau a été suspendu."),
+        ("« Nous reviendrons bientôt.", "Nous reviendrons bientôt."),
+        ("“Amazon a menti.", "Amazon a menti."),
+        # Whole quotations keep their marks.
+        ("« Nous reviendrons », a-t-il dit.", "« Nous reviendrons », a-t-il dit."),
+        ('Il a dit : "non".', 'Il a dit : "non".'),
+        ('"Non."', '"Non."'),
+        ("»", "»"),
+    ],
+)
+def test_a_key_sentence_loses_the_quote_marks_of_a_quotation_it_only_ends(
+    sentence: str, shown: str
+) -> None:
+    assert without_dangling_quotes(sentence) == shown
