@@ -223,6 +223,40 @@ class QueryParser:
         }
 
     @cached_property
+    def _phrase_cues(self) -> dict[str, dict[tuple[str, ...], tuple[str, ...]]]:
+        """The cues of several words ("combien de temps", "how long"), by first word."""
+        phrases: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {}
+        for key, stems in self._cues.items():
+            words = tuple(all_words(key))
+            if len(words) > 1:
+                phrases.setdefault(words[0], {})[words] = stems
+        return phrases
+
+    def _cues_of(self, every_word: list[str]) -> tuple[list[QueryTerm], set[str]]:
+        """The question's cues, and the words they take from the words to cover. A
+        phrase's cue replaces its words' own: "combien de temps" asks for a duration,
+        not for the word "temps" nor for any number."""
+        phrase_cues, cues = self._phrase_cues, self._cues
+        terms: list[QueryTerm] = []
+        in_phrases: set[str] = set()
+        if phrase_cues:
+            for start, word in enumerate(every_word):
+                for phrase, stems in phrase_cues.get(word, {}).items():
+                    if tuple(every_word[start : start + len(phrase)]) == phrase:
+                        terms.append(self._cue_term(" ".join(phrase), stems))
+                        in_phrases.update(phrase)
+        terms += [
+            self._cue_term(word, cues[word])
+            for word in dict.fromkeys(every_word)
+            if cues.get(word) and word not in in_phrases
+        ]
+        return terms, in_phrases | {word for word in every_word if word in cues}
+
+    @staticmethod
+    def _cue_term(word: str, stems: tuple[str, ...]) -> QueryTerm:
+        return QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in stems), cue=True)
+
+    @cached_property
     def _families(self) -> WordFamilies:
         return WordFamilies(self._vocabulary)
 
@@ -251,12 +285,8 @@ class QueryParser:
         words = self._analyzer.content_of(words)[:MAX_QUERY_WORDS]
         # A cue word ("raison" in "pour quelle raison") asks for something; the answer
         # need not contain it, so it is a cue, not a word to cover.
-        words = [w for w in words if w not in self._cues]
-        cues = [
-            QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in self._cues[word]), cue=True)
-            for word in dict.fromkeys(every_word)
-            if self._cues.get(word)
-        ]
+        cues, taken = self._cues_of(every_word)
+        words = [w for w in words if w not in taken]
         # In an English question, a word the French articles never write is stemmed the
         # English way: under the French stemmer it may become another word of theirs
         # ("come" -> "com", as in Parler.com; "tire" -> "tir", as in "tirer"), while

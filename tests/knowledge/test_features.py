@@ -113,3 +113,25 @@ def test_how_many_is_a_cue_for_the_number_feature(engine: Engine) -> None:
 )
 def test_years_are_four_digits_from_1000_to_2099(term: str, year: bool) -> None:
     assert is_year(term) is year
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Combien de temps le pont a-t-il été fermé ?", "How long was the pont fermé?"],
+)
+def test_a_how_long_question_asks_for_a_duration_not_for_the_word_temps(
+    tmp_path: Path, question: str
+) -> None:
+    texts = [
+        "Par temps de pluie, le pont a été fermé aux piétons.",
+        "Le pont a été fermé pendant environ un mois, le temps des travaux.",
+        "Le pont a été fermé aux camions.",
+        *TEXTS[2:],
+    ]
+    engine = _engine(tmp_path, texts)
+    terms = {t.word: t for t in engine.parse(question).terms}
+    assert "temps" not in terms and "long" not in terms
+    assert any(t.cue for t in terms.values())
+    answer = engine.ask(question)
+    assert answer.best is not None
+    assert "un mois" in answer.best.text
