@@ -245,7 +245,13 @@ class Engine:
         shown = [best] + [self._ranked(weighted, hit) for hit in hits[1:k]]
         subject = definition_subject(question)
         if subject:
-            shown = [_defining_sentence_first(ranked, subject) for ranked in shown]
+            holding = self._rows_holding(subject)
+            shown = [
+                _defining_sentence_first(ranked, subject)
+                if holding is None or hit.row in holding
+                else ranked
+                for hit, ranked in zip(hits, shown, strict=False)
+            ]
             best = shown[0]
         by_row = {hit.row: ranked for hit, ranked in zip(hits, shown, strict=False)}
         sentences = {row: ranked.sentence for row, ranked in by_row.items()}
@@ -320,16 +326,30 @@ class Engine:
         pool = max(depth, DEFINITION_POOL if subject else CANDIDATES)
         hits = top_k(self.scores(query), pool)
         if subject:
-            passages = self.corpus.passages
+            passages, holding = self.corpus.passages, self._rows_holding(subject)
             hits = [
                 Hit(h.row, h.score * (1 + DEFINITION_BONUS))
-                if defines(passages[h.row].text, subject)
+                if (holding is None or h.row in holding) and defines(passages[h.row].text, subject)
                 else h
                 for h in hits
             ]
             hits.sort(key=lambda h: (-h.score, h.row))
         head = self._with_consensus(query, hits[:CANDIDATES])
         return (head + hits[CANDIDATES:])[:depth]
+
+    def _rows_holding(self, subject: str) -> frozenset[int] | None:
+        """The passages whose index row holds the subject's rarest word: only they can
+        say what it is, and reading the others' folded text (`defines`) cost a definition
+        question some 15 µs a candidate. None when the subject has no indexed word."""
+        stems = self.analyzer(subject)
+        if not stems:
+            return None
+        vocabulary, indptr = self.index.vocabulary, self.index.weights.indptr
+        columns = [vocabulary.get(stem) for stem in stems]
+        if None in columns:
+            return frozenset()  # a word no passage holds: none can hold the subject
+        rarest = min(columns, key=lambda c: indptr[c + 1] - indptr[c])
+        return frozenset(self.index.weights.indices[indptr[rarest] : indptr[rarest + 1]].tolist())
 
     def _with_consensus(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """Strong candidates gain from other articles' strong candidates that say the

@@ -61,12 +61,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 # Closing quote marks and the opening ones they pair with.
 _PAIRED_QUOTES = {"»": "«", "”": "“"}
+_QUOTE_MARKS = frozenset('"«»“”')
 
 
 def without_dangling_quotes(sentence: str) -> str:
     """The sentence without a quote mark left from a quotation that spans sentences:
     its last sentence ends `... notre suspension. »` with the « in an earlier one.
     Shown alone, such a mark reads as a typo; what remains is still in the passage."""
+    if sentence[:1] not in _QUOTE_MARKS and sentence[-1:] not in _QUOTE_MARKS:
+        return sentence  # most sentences: one look at each end
     text = sentence.strip()
     last = text[-1:]
     if (last == '"' and text.count('"') % 2) or (

@@ -100,6 +100,27 @@ def test_definition_question_is_answered_by_a_passage_saying_what_it_is(engine: 
     assert defines(answer.sentence, "parler")
 
 
+def test_a_subject_written_with_accents_and_capitals_is_still_found_defined(
+    tmp_path: Path,
+) -> None:
+    # Only passages whose index row holds the subject's rarest word are read for a
+    # definition: "Pérou" typed "perou" must still find the one saying what it is.
+    records = [
+        {"id": "a", "title": "", "text": "Au Pérou, on a voté dimanche."},
+        {
+            "id": "b",
+            "title": "",
+            "text": "Le Pérou est un pays d'Amérique du Sud, au bord du Pacifique.",
+        },
+        {"id": "c", "title": "", "text": "La Bolivie est un pays voisin."},
+    ]
+    engine = Engine.from_corpus(_corpus(tmp_path, records))
+    for question in ("Qu'est-ce que le perou ?", "Qu'est-ce que le PÉROU ?"):
+        answer = engine.ask(question)
+        assert answer.best is not None and answer.best.document.id == "b"
+        assert answer.sentence.startswith("Le Pérou est un pays")
+
+
 def _corpus(tmp_path: Path, records: list[dict[str, str]]) -> Path:
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
