@@ -340,7 +340,8 @@ class Engine:
     def _rows_holding(self, subject: str) -> frozenset[int] | None:
         """The passages whose index row holds the subject's rarest word: only they can
         say what it is, and reading the others' folded text (`defines`) cost a definition
-        question some 15 µs a candidate. None when the subject has no indexed word."""
+        question some 15 µs a candidate. None when the analyzer keeps none of its words
+        (then every candidate is read)."""
         stems = self.analyzer(subject)
         if not stems:
             return None

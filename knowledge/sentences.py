@@ -59,8 +59,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(zip(starts, ends, strict=True))
 
 
-# Closing quote marks and the opening ones they pair with.
-_PAIRED_QUOTES = {"»": "«", "”": "“"}
+# Closing quote marks and the opening ones they pair with, and the other way round.
+_OPENING_OF = {"»": "«", "”": "“"}
+_CLOSING_OF = {opening: closing for closing, opening in _OPENING_OF.items()}
 _QUOTE_MARKS = frozenset('"«»“”')
 
 
@@ -73,12 +74,13 @@ def without_dangling_quotes(sentence: str) -> str:
     text = sentence.strip()
     last = text[-1:]
     if (last == '"' and text.count('"') % 2) or (
-        last in _PAIRED_QUOTES and _PAIRED_QUOTES[last] not in text
+        last in _OPENING_OF and _OPENING_OF[last] not in text
     ):
         text = text[:-1].rstrip()
     first = text[:1]
-    closing = {opening: closing for closing, opening in _PAIRED_QUOTES.items()}
-    if (first == '"' and text.count('"') % 2) or (first in closing and closing[first] not in text):
+    if (first == '"' and text.count('"') % 2) or (
+        first in _CLOSING_OF and _CLOSING_OF[first] not in text
+    ):
         text = text[1:].lstrip()
     return text or sentence
 
