@@ -106,6 +106,14 @@ class Corpus:
         position = self._position
         return np.asarray([position[p.doc_id] for p in self.passages], dtype=np.int64)
 
+    def document_dates(self) -> list[str | None]:
+        """Each document's date, in `documents` order; a saved corpus reads them from
+        their own column instead of making every Document."""
+        saved = getattr(self.documents, "dates", None)
+        if saved is not None:
+            return [date or None for date in saved]
+        return [document.date for document in self.documents]
+
     def passages_of(self, doc_id: str) -> list[Passage]:
         position = self._position.get(doc_id)
         if position is None:

@@ -36,7 +36,7 @@ from knowledge.cache import (
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
-from knowledge.features import FEATURES, feature_weights
+from knowledge.features import FEATURES, RECENT, feature_weights, recency_weights
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.memo import BoundedMemo
@@ -530,6 +530,8 @@ class Engine:
             if self.index.options.weighting != "bm25":
                 # A BM25 weight on TF-IDF's unit-length rows would outweigh every word.
                 found = np.zeros(self.index.size, dtype=np.float32)
+            elif feature == RECENT:
+                found = recency_weights(self.corpus.document_dates(), self._row_document)
             else:
                 vocabulary, weights = self.index.vocabulary, self.index.weights
                 found = feature_weights(feature, vocabulary, weights, self.analyzer)

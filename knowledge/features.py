@@ -8,13 +8,14 @@ instead of words (`<date>`, `<number>` in the glossary's cues), and every passag
 holding one gains as if it held a word that rare. Features are read off the word
 index's own columns (years, month and weekday names; other numbers and number words),
 so they cost nothing to build or save and are worked out on the first question that
-asks for them.
+asks for them. "Maintenant" and "now" ask for the latest state of things, which the
+most recent articles give: that feature is read off the articles' dates instead.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -23,7 +24,12 @@ from scipy import sparse
 # with "<".
 DATE = "<date>"
 NUMBER = "<number>"
-FEATURES = (DATE, NUMBER)
+# And a cue for the latest state of things ("maintenant", "now"): the passages of the
+# most recent articles, by their publication dates, not by any word.
+RECENT = "<recent>"
+FEATURES = (DATE, NUMBER, RECENT)
+# "2021-03-05" and "2021-03" are of one month: recency is judged by the month.
+MONTH_PREFIX = 7
 MONTHS = (
     "janvier",
     "février",
@@ -78,13 +84,31 @@ def feature_weights(
         ]
     else:
         raise ValueError(f"unknown feature {feature!r}")
-    size = weights.shape[0]
-    found = np.zeros(size, dtype=np.float32)
-    if not columns or not size:
-        return found
-    held = np.zeros(size, dtype=bool)
+    held = np.zeros(weights.shape[0], dtype=bool)
     for column in columns:
         held[weights.indices[weights.indptr[column] : weights.indptr[column + 1]]] = True
+    return _weights_of(held)
+
+
+def recency_weights(document_dates: Sequence[str | None], row_document: np.ndarray) -> np.ndarray:
+    """Per passage, as `feature_weights`, for the passages of the articles dated in the
+    latest month any article is dated (ISO dates: "2021-03", "2021-03-05"). Undated
+    articles never are; a corpus without dates, or all of one month, gives (next to)
+    nothing."""
+    latest = max((d[:MONTH_PREFIX] for d in document_dates if d), default=None)
+    recent = np.fromiter(
+        (bool(d) and d[:MONTH_PREFIX] == latest for d in document_dates),
+        dtype=bool,
+        count=len(document_dates),
+    )
+    return _weights_of(recent[row_document] if latest else np.zeros(row_document.size, bool))
+
+
+def _weights_of(held: np.ndarray) -> np.ndarray:
+    """The idf of a term held by exactly the `held` passages, for them; 0 elsewhere."""
+    size = held.size
+    found = np.zeros(size, dtype=np.float32)
     count = int(held.sum())
-    found[held] = math.log1p((size - count + 0.5) / (count + 0.5))
+    if count:
+        found[held] = math.log1p((size - count + 0.5) / (count + 0.5))
     return found

@@ -20,8 +20,8 @@ from knowledge.arrayfile import load_arrays, save_arrays
 from knowledge.corpus import Corpus, Document, Passage
 from knowledge.errors import IndexLoadError
 
-# 2: arrayfile, not .npz.
-FORMAT_VERSION = 2
+# 2: arrayfile, not .npz; 3: the documents' dates in a column of their own.
+FORMAT_VERSION = 3
 # Passages and documents remembered once read (a few hundred bytes each).
 REMEMBERED = 20_000
 Item = TypeVar("Item")
@@ -96,9 +96,16 @@ class PackedStrings(_Lazy[str]):
 
 class PackedDocuments(_Lazy[Document]):
     def __init__(
-        self, ids: list[str], titles: PackedStrings, texts: PackedStrings, meta: PackedStrings
+        self,
+        ids: list[str],
+        titles: PackedStrings,
+        texts: PackedStrings,
+        meta: PackedStrings,
+        dates: PackedStrings,
     ) -> None:
         self.ids = ids
+        # Read without making documents ("" for none): what "maintenant" asks for.
+        self.dates = dates
         self._memo: dict[int, Document] = {}
         self._titles = titles
         self._texts = texts
@@ -178,6 +185,7 @@ def save_corpus(corpus: Corpus, path: Path, key: str) -> None:
         ("doc_texts", [d.text for d in documents]),
         ("meta", [_meta_of(d) for d in documents]),
         ("ids", [d.id for d in documents]),
+        ("dates", [d.date or "" for d in documents]),
         ("texts", [p.text for p in passages]),
         ("sections", sections),
     ):
@@ -211,7 +219,9 @@ def load_saved_corpus(path: Path, key: str) -> Corpus:
             return PackedStrings(saved[f"{name}_buffer"], saved[f"{name}_offsets"])
 
         ids = list(strings("ids"))
-        documents = PackedDocuments(ids, strings("titles"), strings("doc_texts"), strings("meta"))
+        documents = PackedDocuments(
+            ids, strings("titles"), strings("doc_texts"), strings("meta"), strings("dates")
+        )
         passages = PackedPassages(
             ids,
             saved["row_document"],
@@ -229,6 +239,7 @@ def load_saved_corpus(path: Path, key: str) -> Corpus:
     if not (
         len(passages._texts) == row_document.size == passages._positions.size == section_of.size
         and len(documents._titles) == len(ids) == len(documents._texts) == len(documents._meta)
+        and len(documents.dates) == len(ids)
         and (not row_document.size or 0 <= row_document.min() <= row_document.max() < len(ids))
         and (not section_of.size or section_of.max() < len(passages._sections))
     ):

@@ -4,10 +4,11 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from knowledge.engine import Engine
-from knowledge.features import DATE, NUMBER, is_year
+from knowledge.features import DATE, NUMBER, is_year, recency_weights
 
 
 def _engine(tmp_path: Path, texts: list[str]) -> Engine:
@@ -135,3 +136,44 @@ def test_a_how_long_question_asks_for_a_duration_not_for_the_word_temps(
     answer = engine.ask(question)
     assert answer.best is not None
     assert "un mois" in answer.best.text
+
+
+def _dated_engine(tmp_path: Path, cache: Path | None = None) -> Engine:
+    records = [
+        {"id": "old", "title": "", "date": "2021-01-12",
+         "text": "Le site est hébergé par Amazon, qui fournit ses serveurs."},
+        {"id": "new", "title": "", "date": "2021-03",
+         "text": "Le site est désormais hébergé par Skysilk, un petit hébergeur de Los Angeles."},
+        {"id": "undated", "title": "", "text": "La bibliothèque prête des livres aux habitants."},
+    ]  # fmt: skip
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return Engine.from_corpus(corpus, cache_dir=cache)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Qui héberge le site maintenant ?", "Who hosts the site now?", "Qui héberge le site ?"],
+)
+def test_a_now_question_prefers_the_latest_articles(tmp_path: Path, question: str) -> None:
+    engine = _dated_engine(tmp_path)
+    best = engine.ask(question).best
+    assert best is not None
+    # Without "maintenant" the shorter, older passage wins on length.
+    assert best.document.id == ("old" if question == "Qui héberge le site ?" else "new")
+
+
+def test_a_saved_corpus_knows_its_articles_dates(tmp_path: Path) -> None:
+    _dated_engine(tmp_path, tmp_path / "cache")  # builds and saves
+    saved = _dated_engine(tmp_path, tmp_path / "cache")
+    assert saved.corpus.document_dates() == ["2021-01-12", "2021-03", None]
+    assert saved.ask("Qui héberge le site maintenant ?").best.document.id == "new"
+
+
+def test_recency_is_the_latest_month_and_nothing_without_dates() -> None:
+    rows = np.array([0, 0, 1, 2, 3])
+    weights = recency_weights(["2021-03-01", "2021-01", "2021-03", None], rows)
+    assert (weights > 0).tolist() == [True, True, False, True, False]
+    assert not recency_weights([None, None], np.array([0, 1])).any()
+    same_month = recency_weights(["2021-03", "2021-03-09"], np.array([0, 1]))
+    assert same_month.max() < 0.5  # every passage holds it: it tells none apart
