@@ -363,23 +363,25 @@ class Engine:
         documents = self._row_document[[h.row for h in strong]].tolist()
         if len(set(documents)) < 2:
             return hits
-        vocabulary, weight = self.index.vocabulary, self._squared_idf
-        asked = {vocabulary[s] for group in query.groups for s, _ in group if s in vocabulary}
+        column_of = self.index.vocabulary.get
+        asked = {c for group in query.groups for s, _ in group if (c := column_of(s)) is not None}
         # A handful of candidates and a few dozen words each: sets beat arrays here.
         contents = [self._content(h.row) for h in strong]
         # max(0, ...): the difference of two float sums may fall a hair below zero.
-        weight_of = weight.__getitem__
+        weight_of = self._squared_idf.__getitem__
         norms = [
             math.sqrt(max(0.0, total - sum(map(weight_of, asked & words)))) or 1.0
             for words, total in contents
         ]
+        # Each candidate's words but the question's, once, not once per pair.
+        unasked = [words - asked for words, _ in contents]
         best = hits[0].score
         support = [0.0] * len(strong)
         for i in range(len(strong)):
             for j in range(i + 1, len(strong)):
                 if documents[i] == documents[j]:
                     continue
-                shared = sum(map(weight_of, (contents[i][0] & contents[j][0]) - asked))
+                shared = sum(map(weight_of, unasked[i] & unasked[j]))
                 if shared:
                     cosine = shared / (norms[i] * norms[j])
                     support[i] += cosine * strong[j].score / best
