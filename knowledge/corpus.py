@@ -42,11 +42,11 @@ _CLOSING_PUNCTUATION = tuple('.!?…:;,"»”“)')
 
 @dataclass(frozen=True)
 class Document:
-    """One article: its metadata and where it came from."""
+    """One article: its metadata and where it came from. Its text is its passages'
+    (`Corpus.passages_of`): kept once, in memory and on disk."""
 
     id: str
     title: str
-    text: str
     date: str | None = None
     lang: str = "fr"
     sources: tuple[str, ...] = ()
@@ -244,7 +244,7 @@ def _load_folder(folder: Path) -> Corpus:
         entry = catalog.get(doc_id)
         if entry is None and catalog:
             warnings.append(f"{file.name}: no entry in {catalog_path}; title taken from its text")
-        document = _document_from(doc_id, file, text, parsed, entry or {})
+        document = _document_from(doc_id, file, parsed, entry or {})
         documents.append(document)
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
     for missing in sorted(set(catalog) - seen):
@@ -297,7 +297,7 @@ def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _document_from(
-    doc_id: str, file: Path, text: str, parsed: ParsedArticle, entry: dict[str, Any]
+    doc_id: str, file: Path, parsed: ParsedArticle, entry: dict[str, Any]
 ) -> Document:
     first_line = next(iter(parsed.paragraphs), ("", None))[0]
     title = str(entry.get("title") or parsed.headline or _short_title(first_line) or doc_id)
@@ -306,7 +306,6 @@ def _document_from(
     return Document(
         id=doc_id,
         title=title,
-        text=text,
         date=str(date) if date is not None else None,
         lang=str(entry.get("lang", "fr")),
         sources=sources,
@@ -357,7 +356,6 @@ def _load_jsonl(path: Path) -> Corpus:
             Document(
                 id=doc_id,
                 title=str(record.get("title") or parsed.headline or _short_title(text)),
-                text=text,
                 date=str(record["date"]) if record.get("date") else parsed.date,
                 lang=str(record.get("lang", "fr")),
                 sources=tuple(dict.fromkeys([*map(str, sources), *parsed.sources])),

@@ -570,8 +570,10 @@ class Engine:
     def _topics(self) -> str:
         # A sample bounds the cost on a huge corpus; names that matter recur early.
         # Names tied on count keep the order they are first met, in every process.
-        sample = self.documents[:TOPIC_SAMPLE]
-        counts = Counter(name for d in sample for name in names_in_order(d.text))
+        # Passages are stored article by article: the sample's are the first rows.
+        rows = int(np.searchsorted(self._row_document, TOPIC_SAMPLE))
+        passages = self.corpus.passages
+        counts = Counter(name for row in range(rows) for name in names_in_order(passages[row].text))
         return ", ".join(name for name, _ in counts.most_common(6))
 
     def _abstain(

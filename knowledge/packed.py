@@ -20,8 +20,9 @@ from knowledge.arrayfile import load_arrays, save_arrays
 from knowledge.corpus import Corpus, Document, Passage
 from knowledge.errors import IndexLoadError
 
-# 2: arrayfile, not .npz; 3: the documents' dates in a column of their own.
-FORMAT_VERSION = 3
+# 2: arrayfile, not .npz; 3: the documents' dates in a column of their own; 4: no
+# document text (it is its passages').
+FORMAT_VERSION = 4
 # Passages and documents remembered once read (a few hundred bytes each).
 REMEMBERED = 20_000
 Item = TypeVar("Item")
@@ -99,7 +100,6 @@ class PackedDocuments(_Lazy[Document]):
         self,
         ids: list[str],
         titles: PackedStrings,
-        texts: PackedStrings,
         meta: PackedStrings,
         dates: PackedStrings,
     ) -> None:
@@ -108,7 +108,6 @@ class PackedDocuments(_Lazy[Document]):
         self.dates = dates
         self._memo: dict[int, Document] = {}
         self._titles = titles
-        self._texts = texts
         self._meta = meta
 
     def __len__(self) -> int:
@@ -124,7 +123,6 @@ class PackedDocuments(_Lazy[Document]):
         return Document(
             id=self.ids[index],
             title=self._titles._make(index),
-            text=self._texts._make(index),
             date=meta["date"],
             lang=meta["lang"],
             sources=tuple(meta["sources"]),
@@ -182,7 +180,6 @@ def save_corpus(corpus: Corpus, path: Path, key: str) -> None:
     columns: dict[str, np.ndarray] = {}
     for name, strings in (
         ("titles", [d.title for d in documents]),
-        ("doc_texts", [d.text for d in documents]),
         ("meta", [_meta_of(d) for d in documents]),
         ("ids", [d.id for d in documents]),
         ("dates", [d.date or "" for d in documents]),
@@ -219,9 +216,7 @@ def load_saved_corpus(path: Path, key: str) -> Corpus:
             return PackedStrings(saved[f"{name}_buffer"], saved[f"{name}_offsets"])
 
         ids = list(strings("ids"))
-        documents = PackedDocuments(
-            ids, strings("titles"), strings("doc_texts"), strings("meta"), strings("dates")
-        )
+        documents = PackedDocuments(ids, strings("titles"), strings("meta"), strings("dates"))
         passages = PackedPassages(
             ids,
             saved["row_document"],
@@ -238,7 +233,7 @@ def load_saved_corpus(path: Path, key: str) -> Corpus:
     row_document, section_of = passages.row_document, passages._section_of
     if not (
         len(passages._texts) == row_document.size == passages._positions.size == section_of.size
-        and len(documents._titles) == len(ids) == len(documents._texts) == len(documents._meta)
+        and len(documents._titles) == len(ids) == len(documents._meta)
         and len(documents.dates) == len(ids)
         and (not row_document.size or 0 <= row_document.min() <= row_document.max() < len(ids))
         and (not section_of.size or section_of.max() < len(passages._sections))

@@ -29,7 +29,7 @@ def ranked(
     sources: tuple[str, ...] = ("Reuters",),
     position: int = 0,
 ) -> RankedPassage:
-    document = Document(id=doc_id, title=title, text=text, date="2021-03", sources=sources)
+    document = Document(id=doc_id, title=title, date="2021-03", sources=sources)
     passage = Passage(id=f"{doc_id}:{position}", doc_id=doc_id, position=position, text=text)
     return RankedPassage(passage, document, score=1.0, sentence=sentence, coverage=1.0)
 
@@ -234,7 +234,7 @@ def test_article_embed_gives_metadata_and_page_count(engine: Engine):
 
 
 def test_listing_pages_split_many_articles_under_the_description_limit():
-    documents = [Document(id=f"{i:05}", title="Titre assez long " * 5, text="") for i in range(500)]
+    documents = [Document(id=f"{i:05}", title="Titre assez long " * 5) for i in range(500)]
     embed, pages = render.listing_embed(documents, 3)
     assert pages > 1
     assert embed.footer.text.startswith(f"Page 4/{pages}")
