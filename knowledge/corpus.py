@@ -248,7 +248,9 @@ def _load_folder(folder: Path) -> Corpus:
         documents.append(document)
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
     for missing in sorted(set(catalog) - seen):
-        warnings.append(f"{catalog_path}: entry {missing!r} has no article file in {folder}")
+        # YAML reads an unquoted 014 as the number 12 and 000 as 0.
+        hint = ' (quote ids in catalog.yaml, "014":)' if missing.isdigit() else ""
+        warnings.append(f"{catalog_path}: entry {missing!r} has no article file in {folder}{hint}")
     return Corpus(tuple(documents), tuple(passages), tuple(warnings))
 
 

@@ -168,3 +168,12 @@ def test_piaf_corpus_loads_every_paragraph() -> None:
     corpus = load_corpus(PIAF / "corpus.jsonl")
     assert len(corpus.documents) == 761
     assert len({p.doc_id for p in corpus.passages}) == 761
+
+
+def test_an_unquoted_numeric_id_in_the_catalog_gets_a_hint(tmp_path: Path) -> None:
+    # YAML reads 014 as the number 12: the entry then matches no article.
+    folder = tmp_path / "corpus"
+    write_article(folder, "014_abc.txt", "Un paragraphe sur Parler et Amazon.")
+    (folder / "catalog.yaml").write_text('014: {title: "Titre"}\n', encoding="utf-8")
+    corpus = load_corpus(folder)
+    assert any("'12'" in w and 'quote ids in catalog.yaml, "014":' in w for w in corpus.warnings)
