@@ -78,8 +78,12 @@ _EXTRA_ENGLISH = {
     "happen", "happened", "happens", "happening", "went", "going", "know", "knows",
     "today", "currently",
 }  # fmt: skip
-# Chat spellings of French function words ("c koi", "pk", "ki"): as empty as the originals.
-_CHAT_FRENCH = {"koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"}
+# Chat spellings of French function words ("c koi", "pk", "ki"), and elisions typed
+# without their apostrophe ("cest quoi", "jai lu", "quil a dit"): as empty as the originals.
+_CHAT_FRENCH = {
+    *("koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"),
+    *("cest", "cetait", "jai", "quil", "quils", "quon", "sest", "ya"),
+}
 # Question-forming words missing from the French list ("de quoi", "combien de",
 # "pouvez-vous me dire").
 _EXTRA_FRENCH = {

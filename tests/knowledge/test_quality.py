@@ -228,6 +228,14 @@ def test_chat_style_question_is_understood(engine: Engine) -> None:
     assert any(term.cue for term in engine.parse("amazon a viré parler pk ?").terms)
 
 
+def test_elisions_typed_without_apostrophe_are_function_words(engine: Engine) -> None:
+    # "cest" was an unknown word ("corrected" to "ce"), half of "cest quoi epik".
+    assert [t.word for t in engine.parse("cest quoi epik").terms] == ["epik"]
+    answer = engine.ask("cest quoi epik")
+    assert not answer.abstained
+    assert "Epik" in answer.sentence
+
+
 def test_hyphenated_compound_the_corpus_never_joins_adds_no_unknown_word(engine: Engine) -> None:
     words = [term.word for term in engine.parse("le procès Amazon-Parler").terms]
     assert "amazonparler" not in words
