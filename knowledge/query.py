@@ -16,6 +16,7 @@ from knowledge.analysis import Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
 from knowledge.features import FEATURES
 from knowledge.glossary import Glossary, GlossaryMatcher
+from knowledge.lexicon import base_forms, load_lexicon
 from knowledge.memo import BoundedMemo
 
 # Alternatives count for less than the word typed: a synonym or a guessed spelling is
@@ -29,6 +30,10 @@ FAMILY_FACTOR = 0.5
 # as in "dates") than an inflection ("abandonner" -> "abandon").
 COINCIDENTAL_STEM_LENGTH = 3
 CUE_FACTOR = 0.4
+# A general dictionary's translation (`lexicon.py`) is weaker evidence than the
+# glossary's, written for these articles: below SYNONYM_FACTOR, it is not counted as
+# the word itself when judging whether an English question is about the articles.
+TRANSLATION_FACTOR = 0.6
 # Stems this long that share their beginning are one word family ("suspendu", "suspendr",
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
 FAMILY_PREFIX = 6
@@ -257,13 +262,38 @@ class QueryParser:
         return QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in stems), cue=True)
 
     @cached_property
+    def _translations(self) -> dict[str, tuple[str, ...]]:
+        """English word -> the French stems of its translations that the articles
+        hold (`lexicon.py`); read on the first English question."""
+        vocabulary, analyze = self._vocabulary, self._analyzer
+        return {
+            english: stems
+            for english, french in load_lexicon().items()
+            if (
+                stems := tuple(
+                    dict.fromkeys(s for t in french for s in analyze(t) if s in vocabulary)
+                )
+            )
+        }
+
+    def _translated(self, word: str) -> tuple[str, ...]:
+        translations = self._translations
+        for form in base_forms(word):
+            found = translations.get(form)
+            if found:
+                return found
+        return ()
+
+    @cached_property
     def _families(self) -> WordFamilies:
         return WordFamilies(self._vocabulary)
 
     def prepare(self) -> None:
         """Finds every vocabulary stem's word family, then every written word's term (as
         a French question has it), ahead of questions and while they fit in their memos:
-        a question's known words then cost a look-up each."""
+        a question's known words then cost a look-up each. The English lexicon's
+        translations are read at any size (about 40 ms)."""
+        _ = self._translations  # read now, not on the first English question
         if len(self._vocabulary) > MAX_REMEMBERED_FAMILIES:
             return
         relatives = self._families.relatives
@@ -339,6 +369,13 @@ class QueryParser:
         if FAMILY_FACTOR > 0:
             for relative in self._families.relatives(stem):
                 alternatives.setdefault(relative, FAMILY_FACTOR)
+        if not correct:
+            # An English question's word (never corrected): its French translations
+            # stand for it as a glossary synonym's stems do, with their families.
+            for translated in self._translated(word):
+                alternatives.setdefault(translated, TRANSLATION_FACTOR)
+                for relative in self._families.relatives(translated):
+                    alternatives.setdefault(relative, TRANSLATION_FACTOR * FAMILY_FACTOR)
         if not correct or stem in self._vocabulary or not word.isalpha():
             return QueryTerm(word, tuple(alternatives.items()))
         corrections = self._spelling.correct(word)

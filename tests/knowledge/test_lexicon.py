@@ -1,0 +1,62 @@
+"""English questions reach French articles through a general English-French lexicon."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.errors import GlossaryError
+from knowledge.lexicon import DEFAULT_LEXICON, base_forms, load_lexicon
+
+
+def test_the_bundled_lexicon_is_well_formed_and_general() -> None:
+    lexicon = load_lexicon(DEFAULT_LEXICON)
+    assert len(lexicon) > 1000
+    assert all(english == english.lower() and " " not in english for english in lexicon)
+    # Everyday translations, false friends included.
+    assert "bibliothèque" in lexicon["library"]
+    assert any(t in lexicon["company"] for t in ("entreprise", "société"))
+
+
+def test_a_malformed_lexicon_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.tsv"
+    path.write_text("library\tbibliothèque\nbroken line\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="line 2"):
+        load_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("sued", "sue"), ("dropped", "drop"), ("companies", "company"), ("running", "run"),
+     ("closing", "close"), ("hosts", "host"), ("libraries", "library")],
+)  # fmt: skip
+def test_inflected_english_words_find_their_base_form(word: str, base: str) -> None:
+    assert base in list(base_forms(word))
+
+
+def _engine(tmp_path: Path, texts: list[str]) -> Engine:
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": f"p{n}", "title": "", "text": text} for n, text in enumerate(texts)]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return Engine.from_corpus(corpus)
+
+
+def test_an_english_question_reaches_a_french_passage_through_translations(
+    tmp_path: Path,
+) -> None:
+    texts = [
+        "La bibliothèque municipale a fermé ses portes pendant les travaux.",
+        "Le marché couvert accueille les producteurs du canton.",
+        "Le pont de la ville a rouvert aux piétons.",
+    ]
+    engine = _engine(tmp_path, texts)
+    answer = engine.ask("Why did the library close?")
+    assert not answer.abstained
+    assert "bibliothèque" in answer.best.text
+
+
+def test_french_questions_are_not_translated(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, ["La bibliothèque municipale a fermé.", "Le marché couvert."])
+    terms = {t.word: t.stems for t in engine.parse("Pourquoi la library a fermé ?").terms}
+    assert "biblioth" not in " ".join(terms.get("library", ()))
