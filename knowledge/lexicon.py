@@ -4,8 +4,9 @@ The articles are French. An English question reaches them through the glossary (
 dispute's own vocabulary, both ways) and through words the two languages share
 ("contract", "service"); any other English word was unknown, so that "Why couldn't
 Parler switch to another provider?" abstained. The lexicon gives an English question's
-words their usual French translations, at a synonym's factor. It is general news
-vocabulary, not this dispute's: the glossary stays the place for that.
+words their usual French translations, a little below a glossary synonym's factor
+(`query.TRANSLATION_FACTOR`). It is general news vocabulary, not this dispute's: the
+glossary stays the place for that.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def base_forms(word: str) -> Iterator[str]:
             yield stem[:-1]  # "running" -> "run"
     if word.endswith("ed") and len(word) > 3:
         yield word[:-1]  # "sued" -> "sue", "closed" -> "close"
-        yield word[:-2]  # "dropped" -> "dropp", then:
+        yield word[:-2]  # "walked" -> "walk"
         if len(word) > 5 and word[-3] == word[-4]:
             yield word[:-3]  # "dropped" -> "drop"
     if word.endswith("es") and len(word) > 3:
