@@ -32,8 +32,10 @@ COINCIDENTAL_STEM_LENGTH = 3
 CUE_FACTOR = 0.4
 # A general dictionary's translation (`lexicon.py`) is weaker evidence than the
 # glossary's, written for these articles: below SYNONYM_FACTOR, it is not counted as
-# the word itself when judging whether an English question is about the articles.
-TRANSLATION_FACTOR = 0.6
+# the word itself when judging whether an English question is about the articles, and
+# below the known share an answer needs (0.55), a question known only through
+# translations is not ("What time is it?": "time" -> "temps").
+TRANSLATION_FACTOR = 0.5
 # Stems this long that share their beginning are one word family ("suspendu", "suspendr",
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
 FAMILY_PREFIX = 6
