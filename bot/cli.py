@@ -113,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _in_terminal(args: argparse.Namespace, settings: Settings) -> int:
     """`ask`, `eval` or `repl`, and what becomes of output that cannot be written."""
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        return _fail("cannot write the answer (standard output is closed)", EXIT_INPUT)
     try:
         if args.command == "ask":
             code = _ask(args, settings)
@@ -141,11 +143,19 @@ def _in_terminal(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tolerate_narrow_encodings() -> None:
     """A terminal or pipe that cannot show "é" (PYTHONIOENCODING=ascii, a C locale)
-    gets "?" in its place rather than an answer cut short by UnicodeEncodeError."""
-    for stream in (sys.stdout, sys.stderr):
+    gets "?" in its place rather than an answer cut short by UnicodeEncodeError; typed
+    "é" it cannot decode reaches the REPL as U+FFFD rather than UnicodeDecodeError."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+
+
+def _json(data: object) -> str:
+    """JSON with "é" as written where the output is UTF-8, escaped (\\u00e9) where it
+    is not, so that no character is lost to a "?"."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return json.dumps(data, ensure_ascii=not encoding.startswith("utf"), indent=2)
 
 
 def _silence_stdout() -> None:
@@ -182,7 +192,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     top = settings.top_k if args.top is None else _top(args.top)
     answer = _engine(settings).ask(question, k=top)
     if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        print(_json(answer_json(answer)))
     else:
         print(answer_text(answer))
     return EXIT_OK
@@ -209,7 +219,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     outcomes = run(questions, engine.ask)
     report = summarize(outcomes, build_s)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(_json(report))
     else:
         print(eval_table(report))
     if args.explain:

@@ -334,3 +334,26 @@ def test_repl_counts_one_article_in_the_singular(
     code, out, _ = run_cli(["repl", "--corpus", str(tmp_path / "one")], capsys)
     assert code == EXIT_OK
     assert out.startswith("1 article loaded.")
+
+
+def test_a_closed_standard_output_is_one_line_not_a_traceback() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "Qui est John Matze ?"],
+        stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
+        preexec_fn=lambda: os.close(1),  # as `>&-` does
+    )  # fmt: skip
+    assert done.returncode == EXIT_INPUT
+    assert done.stderr.strip() == "error: cannot write the answer (standard output is closed)"
+
+
+def test_an_ascii_terminal_keeps_json_whole_and_reads_accented_input() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = _run_module(["ask", "Qui est John Matze ?", "--json"], env=env)
+    assert done.returncode == EXIT_OK
+    assert "défendre" in json.loads(done.stdout)["passages"][0]["text"]  # escaped, not "?"
+    repl = subprocess.run(
+        [sys.executable, "-m", "bot", "repl"], input="Qui a créé Parler ?\n".encode(),
+        capture_output=True, timeout=120, cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert repl.returncode == EXIT_OK
+    assert b"Traceback" not in repl.stderr
