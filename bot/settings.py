@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -121,9 +122,14 @@ def _whole(value: Any) -> int:
 
 
 def _number(value: Any) -> float:
+    """float(), minus booleans and what is no amount: inf and nan ("QA_COOLDOWN_SECONDS=inf"
+    would silence a user for ever)."""
     if isinstance(value, bool):
         raise ValueError(value)
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def _int_tuple(value: Any) -> tuple[int, ...]:
@@ -135,10 +141,32 @@ def _int_tuple(value: Any) -> tuple[int, ...]:
     return tuple(int(part) for part in str(value).replace(",", " ").split())
 
 
-def _optional_path(text: str) -> Path | None:
-    """A path, or None for "off"/"none" (e.g. QA_INDEX_CACHE=off: never save an index)."""
-    value = str(text).strip()
-    return None if value.lower() in ("", "off", "none") else Path(value).expanduser()
+def _optional_path(value: Any) -> Path | None:
+    """A path, or None for "off"/"none" (e.g. QA_INDEX_CACHE=off: never save an index).
+    YAML reads an unquoted off, no or false as False, and an empty value as None."""
+    if value is None or value is False:
+        return None
+    text = _path_text(value)
+    return None if text.lower() in ("", "off", "none", "false", "no") else Path(text).expanduser()
+
+
+def _path_text(value: Any) -> str:
+    if isinstance(value, bool | int | float | list | dict):
+        raise ValueError(value)
+    return str(value).strip()
+
+
+def _corpus_path(value: Any) -> Path:
+    """The corpus; left empty (`corpus:` in YAML), the bundled seeds, as an empty
+    QA_CORPUS is."""
+    text = "" if value is None else _path_text(value)
+    return Path(text).expanduser() if text else BUNDLED_SEEDS
+
+
+def _glossary_path(value: Any) -> Path | None:
+    """A glossary file, or None (empty) for the bundled one; it cannot be turned off."""
+    text = "" if value is None else _path_text(value)
+    return Path(text).expanduser() if text else None
 
 
 _WHOLE = "a whole number"
@@ -149,8 +177,8 @@ _WHOLES = "whole numbers separated by spaces or commas"
 _PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "discord_token": (lambda v: str(v).strip() or None, "the bot token"),
     "discord_guild_id": (_whole, _WHOLE),
-    "corpus": (lambda v: Path(str(v)).expanduser(), "a path"),
-    "glossary": (_optional_path, "a path or off"),
+    "corpus": (_corpus_path, "a path"),
+    "glossary": (_glossary_path, "a path (empty: the bundled glossary)"),
     "index_cache": (_optional_path, "a path or off"),
     "min_coverage": (_number, _NUMBER),
     "min_evidence": (_number, _NUMBER),

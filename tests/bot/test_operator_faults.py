@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -351,3 +352,36 @@ def test_settings_file_that_is_a_folder(
     code, _, err = run_cli(["ask", "Qui est John Matze ?"], capsys)
     assert code == EXIT_SETTINGS
     assert_one_line(err, f"settings file {tmp_path} is a folder, not a file", "QA_SETTINGS_FILE")
+
+
+def test_yaml_off_and_empty_values_mean_what_the_environment_means(tmp_path: Path) -> None:
+    # YAML reads an unquoted off as False and an empty value as None: neither is a path
+    # ("False" was a folder the index was saved in, "None" a corpus not found).
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text("index_cache: off\ncorpus:\nglossary:\n", encoding="utf-8")
+    settings = load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)
+    assert settings.index_cache is None
+    assert settings.corpus == Settings().corpus  # the bundled seeds
+    assert settings.glossary is None  # the bundled glossary
+
+
+@pytest.mark.parametrize(
+    ("environ", "fragment"),
+    [
+        (
+            {"QA_COOLDOWN_SECONDS": "inf"},
+            "QA_COOLDOWN_SECONDS=inf (environment): expected a number",
+        ),
+        ({"QA_MIN_COVERAGE": "nan"}, "QA_MIN_COVERAGE=nan (environment): expected a number"),
+    ],
+)
+def test_a_number_that_is_no_amount_is_refused(environ: dict[str, str], fragment: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(fragment)):
+        load_settings(environ=environ, env_file=None)
+
+
+def test_a_glossary_cannot_be_turned_off(tmp_path: Path) -> None:
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text("glossary: off\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"glossary: false .*expected a path"):
+        load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)
