@@ -11,7 +11,6 @@ from typing import TextIO
 from bot.formats import answer_text, citation, clean_input, document_listing, too_long
 from bot.settings import Settings
 from knowledge.engine import Engine
-from knowledge.errors import KnowledgeError
 
 log = logging.getLogger(__name__)
 
@@ -107,14 +106,14 @@ class Repl:
         if not doc_id:
             self._print("usage: :source ID (ids are listed by :sources)")
             return
-        try:
-            document = self.engine.corpus.document(doc_id)
-        except KnowledgeError as exc:
-            self._print(f"error: {exc}")
+        corpus = self.engine.corpus
+        document = corpus.find_document(doc_id)
+        if document is None:
+            self._print(f"error: no article with id {doc_id!r}; :sources lists them")
             return
         lines = [citation(document), ""]
         section = None
-        for passage in self.engine.corpus.passages_of(doc_id):
+        for passage in corpus.passages_of(document.id):
             if passage.section and passage.section != section:
                 section = passage.section
                 lines += [f"## {section}", ""]

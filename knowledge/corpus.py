@@ -97,6 +97,20 @@ class Corpus:
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._position
 
+    def find_document(self, typed: str) -> Document | None:
+        """The article for an id as a user types it: exact, in any case, or without its
+        leading zeros ("3" for "003"). Reads ids only, not every document."""
+        typed = typed.strip()
+        if typed in self._position:
+            return self.document(typed)
+        number = int(typed) if typed.isdigit() else None
+        for doc_id, position in self._position.items():
+            if doc_id.casefold() == typed.casefold() or (
+                number is not None and doc_id.isdigit() and int(doc_id) == number
+            ):
+                return self.documents[position]
+        return None
+
     @cached_property
     def row_document(self) -> np.ndarray:
         """Each passage's document, as a position in `documents`."""

@@ -294,7 +294,7 @@ def test_repl_answers_and_survives_bad_input(
     assert "John Matze" in out
     assert "004  Parler se désiste" in out
     assert "## Amazon signe la fin de Parler" in out
-    assert "no document with id 'nope'" in out
+    assert "no article with id 'nope'" in out
     assert "usage: :source ID" in out
     assert "unknown command ':what'" in out
     assert ":sources" in out  # the help text
@@ -357,3 +357,13 @@ def test_an_ascii_terminal_keeps_json_whole_and_reads_accented_input() -> None:
     )  # fmt: skip
     assert repl.returncode == EXIT_OK
     assert b"Traceback" not in repl.stderr
+
+
+def test_repl_finds_an_article_by_its_number_without_zeros(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(":source 4\n"))
+    code, out, _ = run_cli(["repl"], capsys)
+    assert code == EXIT_OK
+    assert "Parler se désiste de sa plainte contre Amazon" in out
+    assert "error" not in out

@@ -177,3 +177,9 @@ def test_an_unquoted_numeric_id_in_the_catalog_gets_a_hint(tmp_path: Path) -> No
     (folder / "catalog.yaml").write_text('014: {title: "Titre"}\n', encoding="utf-8")
     corpus = load_corpus(folder)
     assert any("'12'" in w and 'quote ids in catalog.yaml, "014":' in w for w in corpus.warnings)
+
+
+def test_an_article_is_found_by_its_id_as_users_type_it(seeds) -> None:
+    assert seeds.find_document("003").id == "003"
+    assert seeds.find_document(" 3 ").id == "003"
+    assert seeds.find_document("nope") is None

@@ -17,7 +17,6 @@ from bot.discord.replies import respond
 
 if TYPE_CHECKING:
     from bot.discord.client import QABot
-    from knowledge.corpus import Document
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +130,7 @@ class AskCog(commands.Cog, name="Questions"):
     @app_commands.describe(article="The article id, as /sources lists it (e.g. 003)")
     @app_commands.rename(article="id")
     async def source(self, interaction: discord.Interaction, article: str) -> None:
-        document = self._find_document(article)
+        document = self.bot.engine.corpus.find_document(article)
         if document is None:
             raise QuestionRejected(
                 f"I have no article {render.escape(article.strip()[:100])!r}: "
@@ -155,17 +154,3 @@ class AskCog(commands.Cog, name="Questions"):
             engine.topics(), self.bot.suggestion_pool[:2], self.bot.settings.max_question_chars
         )
         await respond(interaction, embeds=[embed], ephemeral=True)
-
-    def _find_document(self, typed: str) -> Document | None:
-        """The article for an id as typed: exact, any case, or without leading zeros."""
-        corpus = self.bot.engine.corpus
-        typed = typed.strip()
-        if corpus.has_document(typed):
-            return corpus.document(typed)
-        for document in corpus.documents:
-            numbers = typed.isdigit() and document.id.isdigit()
-            if document.id.casefold() == typed.casefold() or (
-                numbers and int(typed) == int(document.id)
-            ):
-                return document
-        return None
