@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from typing import Any
 
 from knowledge.answer import Answer, RankedPassage
@@ -11,8 +12,13 @@ from knowledge.corpus import Document
 
 def clean_input(text: str) -> str:
     """User text made safe to echo: lone surrogates (undecodable bytes in argv or a
-    pipe) become U+FFFD, so printing the answer never fails on a UTF-8 terminal."""
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    pipe) become U+FFFD, so printing the answer never fails on a UTF-8 terminal; NUL
+    and invisible format characters (zero-width spaces, direction marks) go, so a
+    line of them is as empty as it looks."""
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def too_long(length: int, limit: int) -> str:

@@ -112,7 +112,7 @@ class Repl:
             self._print(f"error: no article with id {doc_id!r}; :sources lists them")
             return
         lines = [citation(document), ""]
-        section = None
+        section = document.title  # a headline that is also the title is shown once
         for passage in corpus.passages_of(document.id):
             if passage.section and passage.section != section:
                 section = passage.section

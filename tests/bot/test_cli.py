@@ -134,7 +134,7 @@ def assert_one_line_error(err: str, fragment: str) -> None:
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "\u200b\u200e", "\x00"])
 def test_blank_question_is_one_clear_line(
     question: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -367,3 +367,12 @@ def test_repl_finds_an_article_by_its_number_without_zeros(
     assert code == EXIT_OK
     assert "Parler se désiste de sa plainte contre Amazon" in out
     assert "error" not in out
+
+
+def test_repl_shows_a_headline_that_is_the_title_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(":source 003\n"))
+    code, out, _ = run_cli(["repl"], capsys)
+    assert code == EXIT_OK
+    assert out.count("porte plainte contre Amazon qui ne veut plus l’héberger") == 1
