@@ -77,6 +77,10 @@ _EXTRA_ENGLISH = {
     "made", "give", "gave", "given", "tell", "told", "let", "lets", "say", "says",
     "happen", "happened", "happens", "happening", "went", "going", "know", "knows",
     "today", "currently",
+    # What is left of a negated auxiliary ("couldn't" -> "couldn", "t"); "don" and "won"
+    # stay words ("un don", "won the case").
+    "couldn", "wouldn", "shouldn", "didn", "doesn", "isn", "wasn", "weren", "aren",
+    "hasn", "haven", "hadn", "mustn", "needn",
 }  # fmt: skip
 # Chat spellings of French function words ("c koi", "pk", "ki"), and elisions typed
 # without their apostrophe ("cest quoi", "jai lu", "quil a dit"): as empty as the originals.

@@ -89,6 +89,9 @@ def test_stop_words_go_but_fact_words_stay() -> None:
     assert analyze("État de Washington")[0] == analyze("état")[0]
     assert analyze("extrême droite") == analyze("extrême") + analyze("droite")
     assert analyze("Who fired the CEO") == analyze("fired CEO")
+    # What a negated English auxiliary leaves ("couldn't" -> "couldn") is no fact.
+    assert analyze("Why couldn't Parler switch? It wasn't.") == analyze("Parler switch")
+    assert analyze("un don") == analyze("don")  # "don't" would leave "don": kept
 
 
 def test_question_forming_words_are_stop_words() -> None:
