@@ -31,6 +31,16 @@ def engine() -> Engine:
     return Engine.from_corpus(SEEDS)
 
 
+def engine_on_texts(tmp_path: Path, texts: list[str]) -> Engine:
+    """An engine on a .jsonl corpus of these passages, one article each (ids p0, p1...)."""
+    import json
+
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": f"p{n}", "title": "", "text": text} for n, text in enumerate(texts)]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    return Engine.from_corpus(corpus)
+
+
 def write_article(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

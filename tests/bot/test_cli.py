@@ -25,6 +25,19 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, captured.out, captured.err
 
 
+def run_repl(
+    lines: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *flags: str,
+) -> str:
+    """What the REPL prints for these typed lines (it must end normally)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    code, out, _ = run_cli(["repl", *flags], capsys)
+    assert code == EXIT_OK
+    return out
+
+
 def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["ask", "Qui est John Matze ?", "--json", "--top", "2"], capsys)
     assert code == EXIT_OK
@@ -315,9 +328,7 @@ def test_repl_takes_commands_as_users_type_them(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = ["help", ": SOURCES", "Aide", "quit", "Qui est John Matze ?"]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
-    code, out, _ = run_cli(["repl"], capsys)
-    assert code == EXIT_OK
+    out = run_repl(lines, monkeypatch, capsys)
     assert out.count(":source ID") == 2  # "help" and "Aide" showed the help
     listing = next(line for line in out.splitlines() if line.startswith("004  "))
     assert listing.count("004") == 1  # the id is not repeated at the end
@@ -330,9 +341,7 @@ def test_repl_counts_one_article_in_the_singular(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_article(tmp_path / "one", "a.txt", "Parler a porté plainte contre Amazon.")
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    code, out, _ = run_cli(["repl", "--corpus", str(tmp_path / "one")], capsys)
-    assert code == EXIT_OK
+    out = run_repl([], monkeypatch, capsys, "--corpus", str(tmp_path / "one"))
     assert out.startswith("1 article loaded.")
 
 
@@ -362,9 +371,7 @@ def test_an_ascii_terminal_keeps_json_whole_and_reads_accented_input() -> None:
 def test_repl_finds_an_article_by_its_number_without_zeros(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(":source 4\n"))
-    code, out, _ = run_cli(["repl"], capsys)
-    assert code == EXIT_OK
+    out = run_repl([":source 4"], monkeypatch, capsys)
     assert "Parler se désiste de sa plainte contre Amazon" in out
     assert "error" not in out
 
@@ -372,7 +379,5 @@ def test_repl_finds_an_article_by_its_number_without_zeros(
 def test_repl_shows_a_headline_that_is_the_title_once(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(":source 003\n"))
-    code, out, _ = run_cli(["repl"], capsys)
-    assert code == EXIT_OK
+    out = run_repl([":source 003"], monkeypatch, capsys)
     assert out.count("porte plainte contre Amazon qui ne veut plus l’héberger") == 1

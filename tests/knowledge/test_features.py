@@ -9,13 +9,9 @@ import pytest
 
 from knowledge.engine import Engine
 from knowledge.features import DATE, NUMBER, is_year, recency_weights
+from tests.conftest import engine_on_texts
 
-
-def _engine(tmp_path: Path, texts: list[str]) -> Engine:
-    corpus = tmp_path / "corpus.jsonl"
-    records = [{"id": f"p{n}", "title": "", "text": text} for n, text in enumerate(texts)]
-    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
-    return Engine.from_corpus(corpus)
+_engine = engine_on_texts
 
 
 TEXTS = [

@@ -1,13 +1,12 @@
 """English questions reach French articles through a general English-French lexicon."""
 
-import json
 from pathlib import Path
 
 import pytest
 
-from knowledge.engine import Engine
 from knowledge.errors import GlossaryError
 from knowledge.lexicon import DEFAULT_LEXICON, base_forms, load_lexicon
+from tests.conftest import engine_on_texts
 
 
 def test_the_bundled_lexicon_is_well_formed_and_general() -> None:
@@ -35,13 +34,6 @@ def test_inflected_english_words_find_their_base_form(word: str, base: str) -> N
     assert base in list(base_forms(word))
 
 
-def _engine(tmp_path: Path, texts: list[str]) -> Engine:
-    corpus = tmp_path / "corpus.jsonl"
-    records = [{"id": f"p{n}", "title": "", "text": text} for n, text in enumerate(texts)]
-    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
-    return Engine.from_corpus(corpus)
-
-
 def test_an_english_question_reaches_a_french_passage_through_translations(
     tmp_path: Path,
 ) -> None:
@@ -50,7 +42,7 @@ def test_an_english_question_reaches_a_french_passage_through_translations(
         "Le marché Carnegie accueille les producteurs du canton.",
         "Le pont de la ville a rouvert aux piétons.",
     ]
-    engine = _engine(tmp_path, texts)
+    engine = engine_on_texts(tmp_path, texts)
     answer = engine.ask("Why did the Carnegie library close?")
     assert not answer.abstained
     assert "bibliothèque" in answer.best.text
@@ -60,6 +52,8 @@ def test_an_english_question_reaches_a_french_passage_through_translations(
 
 
 def test_french_questions_are_not_translated(tmp_path: Path) -> None:
-    engine = _engine(tmp_path, ["La bibliothèque municipale a fermé.", "Le marché couvert."])
+    engine = engine_on_texts(
+        tmp_path, ["La bibliothèque municipale a fermé.", "Le marché couvert."]
+    )
     terms = {t.word: t.stems for t in engine.parse("Pourquoi la library a fermé ?").terms}
     assert "biblioth" not in " ".join(terms.get("library", ()))
