@@ -29,6 +29,15 @@ EXIT_TOKEN = 5  # `run` without a usable Discord token
 EXIT_DISCORD = 6  # Discord refused the login or the connection failed
 
 
+EXAMPLES = """\
+examples:
+  python -m bot ask "Pourquoi Amazon a-t-il suspendu Parler ?"
+  python -m bot ask Who is John Matze --json
+  python -m bot repl                          (:help inside)
+  python -m bot eval questions.yaml --explain
+settings: .env.example lists them (QA_CORPUS, QA_TOP_K, DISCORD_TOKEN...)."""
+
+
 class UserError(Exception):
     """A mistake in what the user typed; printed as one line."""
 
@@ -38,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Sourced answers about the 2021 Parler v. Amazon Web Services dispute, "
         "from French news articles. Ask in French or in English.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(
         dest="command",

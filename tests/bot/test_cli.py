@@ -381,3 +381,12 @@ def test_repl_shows_a_headline_that_is_the_title_once(
 ) -> None:
     out = run_repl([":source 003"], monkeypatch, capsys)
     assert out.count("porte plainte contre Amazon qui ne veut plus l’héberger") == 1
+
+
+def test_help_ends_with_examples_to_copy(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    assert 'python -m bot ask "Pourquoi Amazon a-t-il suspendu Parler ?"' in out
+    assert ".env.example" in out
