@@ -91,6 +91,13 @@ def test_bad_question_file_is_a_clear_error(tmp_path: Path, content: str, messag
 GOOD_ITEM = '- {q: "Que mange le cheval ?", expect: ["foin"]}\n'
 
 
+def _file_with_second_item(tmp_path: Path, item: str) -> Path:
+    """A question file whose first item is well formed and whose second is `item`."""
+    path = tmp_path / "q.yaml"
+    path.write_text(GOOD_ITEM + f"- {item}\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("item", "message"),
     [
@@ -108,8 +115,7 @@ GOOD_ITEM = '- {q: "Que mange le cheval ?", expect: ["foin"]}\n'
 def test_malformed_item_is_an_error_naming_its_number_and_question(
     tmp_path: Path, item: str, message: str
 ) -> None:
-    path = tmp_path / "q.yaml"
-    path.write_text(GOOD_ITEM + f"- {item}\n", encoding="utf-8")
+    path = _file_with_second_item(tmp_path, item)
     expected = f'{path}: item 2 ("Que mange le chat ?"): {message}'
     with pytest.raises(QuestionFileError, match=re.escape(expected)):
         load_questions(path)
@@ -128,8 +134,7 @@ def test_malformed_item_is_an_error_naming_its_number_and_question(
 def test_item_without_a_usable_question_is_named_by_its_number(
     tmp_path: Path, item: str, message: str
 ) -> None:
-    path = tmp_path / "q.yaml"
-    path.write_text(GOOD_ITEM + f"- {item}\n", encoding="utf-8")
+    path = _file_with_second_item(tmp_path, item)
     with pytest.raises(QuestionFileError, match=re.escape(f"{path}: item 2: {message}")):
         load_questions(path)
 
