@@ -136,7 +136,11 @@ class Engine:
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
         self._parser = QueryParser(
-            self.analyzer, index.vocabulary, glossary, _SurfaceWords(index, corpus)
+            self.analyzer,
+            index.vocabulary,
+            glossary,
+            _SurfaceWords(index, corpus),
+            lambda: self._name_words,
         )
         self._row_document = corpus.row_document
         # Work per passage and per name, remembered: popular passages come back often.
@@ -568,13 +572,24 @@ class Engine:
 
     @cached_property
     def _topics(self) -> str:
-        # A sample bounds the cost on a huge corpus; names that matter recur early.
-        # Names tied on count keep the order they are first met, in every process.
-        # Passages are stored article by article: the sample's are the first rows.
+        return ", ".join(name for name, _ in self._sample_names.most_common(6))
+
+    @cached_property
+    def _sample_names(self) -> Counter[str]:
+        """The names (capitalized words) of the first TOPIC_SAMPLE articles and how
+        often each is written. A sample bounds the cost on a huge corpus; names that
+        matter recur early. Names tied on count keep the order they are first met, in
+        every process. Passages are stored article by article: the sample's are the
+        first rows."""
         rows = int(np.searchsorted(self._row_document, TOPIC_SAMPLE))
         passages = self.corpus.passages
-        counts = Counter(name for row in range(rows) for name in names_in_order(passages[row].text))
-        return ", ".join(name for name, _ in counts.most_common(6))
+        return Counter(name for row in range(rows) for name in names_in_order(passages[row].text))
+
+    @cached_property
+    def _name_words(self) -> frozenset[str]:
+        """The words of the sample's names, as questions' words are written: what a
+        capitalized word of a question may be corrected to."""
+        return frozenset(word for name in self._sample_names for word in words(name))
 
     def _abstain(
         self, question: str, reason: str, corrections: tuple[tuple[str, str], ...]

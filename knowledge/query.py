@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from knowledge.memo import BoundedMemo
 # evidence, but weaker than the user's own word.
 SYNONYM_FACTOR = 0.7
 CORRECTION_FACTOR = 0.8
+# Corrections kept per unknown word; a capitalized word's are picked among this many
+# nearest, as only the corpus's names count for it.
+MAX_CORRECTIONS = 3
+NAME_CANDIDATES = 20
 FAMILY_FACTOR = 0.5
 # A glossary word the articles never write stands for its group in them by its stem
 # only when that stem is longer than this: a shorter one is more likely another word
@@ -108,7 +113,7 @@ class SpellingCorrector:
     def max_edits(word: str) -> int:
         return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
-    def correct(self, word: str, limit: int = 3) -> list[str]:
+    def correct(self, word: str, limit: int = MAX_CORRECTIONS) -> list[str]:
         """Closest corpus words (fewest edits, then alphabetical), at most `limit`;
         remembered, as the same unknown words come back."""
         return list(self._known.get((word, limit), self._correct))
@@ -181,6 +186,7 @@ class QueryParser:
         vocabulary: dict[str, int],
         glossary: Glossary,
         surface_words: Iterable[str],
+        name_words: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         # Everything else is derived on first need (the spelling buckets only when a
         # word is unknown): a start that answers nothing, or from a saved index, should
@@ -189,7 +195,10 @@ class QueryParser:
         self._vocabulary = vocabulary
         self._glossary_source = glossary
         self._surface_words = surface_words
-        self._word_terms: BoundedMemo[tuple[str, str, bool], QueryTerm] = BoundedMemo(
+        # The words the corpus writes capitalized (its names), asked for when a
+        # capitalized word of a question is unknown.
+        self._name_words = name_words
+        self._word_terms: BoundedMemo[tuple[str, str, bool, bool], QueryTerm] = BoundedMemo(
             MAX_REMEMBERED_FAMILIES
         )
 
@@ -306,7 +315,7 @@ class QueryParser:
             if terms.room <= 1:
                 break
             if self._analyzer.is_content(word):
-                self._word_term(word, stem(word), True)
+                self._word_term(word, stem(word), True, False)
 
     def parse(self, question: str) -> Query:
         # Of a pasted article, only a long question's worth of words is read.
@@ -331,6 +340,7 @@ class QueryParser:
             for start, end, stems in self._glossary.match(words, english=not french)
         }
         terms: list[QueryTerm] = []
+        names: frozenset[str] | None = None
         position = 0
         while position < len(words):
             if position in spans:
@@ -351,7 +361,16 @@ class QueryParser:
                 terms.append(QueryTerm(" ".join(span), tuple(alternatives.items())))
                 position = end
                 continue
-            terms.append(self._word_term(words[position], stem_of(words[position]), french))
+            word, stem = words[position], stem_of(words[position])
+            # Only a French word the articles lack is corrected, and only then does it
+            # matter whether the question writes it capitalized, as a name.
+            if french and stem not in self._vocabulary:
+                if names is None:
+                    names = _capitalized_words(question)
+                name = word in names
+            else:
+                name = False
+            terms.append(self._word_term(word, stem, french, name))
             position += 1
         pairs = tuple(dict.fromkeys(pairs_of([stem_of(w) for w in words])))
         return Query(question, tuple(_merge_duplicates(terms + cues)), pairs, not french)
@@ -360,13 +379,14 @@ class QueryParser:
         """A word of an English question: French stem if the articles write it."""
         return self._analyzer.stem(word) if word in self._surface else self._english_stem(word)
 
-    def _word_term(self, word: str, stem: str, correct: bool) -> QueryTerm:
-        """A question word as a term with its family and, if asked, its corrections;
+    def _word_term(self, word: str, stem: str, correct: bool, name: bool) -> QueryTerm:
+        """A question word as a term with its family and, if asked, its corrections
+        (only into the corpus's names for a `name`: a word written capitalized);
         remembered, as question words recur."""
-        return self._word_terms.get((word, stem, correct), self._make_word_term)
+        return self._word_terms.get((word, stem, correct, name), self._make_word_term)
 
-    def _make_word_term(self, key: tuple[str, str, bool]) -> QueryTerm:
-        word, stem, correct = key
+    def _make_word_term(self, key: tuple[str, str, bool, bool]) -> QueryTerm:
+        word, stem, correct, name = key
         alternatives = {stem: 1.0}
         if FAMILY_FACTOR > 0:
             for relative in self._families.relatives(stem):
@@ -380,10 +400,34 @@ class QueryParser:
                     alternatives.setdefault(relative, TRANSLATION_FACTOR * FAMILY_FACTOR)
         if not correct or stem in self._vocabulary or not word.isalpha():
             return QueryTerm(word, tuple(alternatives.items()))
-        corrections = self._spelling.correct(word)
+        if name:
+            # A name the articles lack is not one of their common words misspelt
+            # ("Paris" is not "pris"); a misspelt name of theirs still is ("Parlr").
+            names = self._name_words()
+            found = self._spelling.correct(word, NAME_CANDIDATES)
+            corrections = [c for c in found if c in names][:MAX_CORRECTIONS]
+        else:
+            corrections = self._spelling.correct(word)
         for corrected in corrections:
             alternatives.setdefault(self._analyzer.stem(corrected), CORRECTION_FACTOR)
         return QueryTerm(word, tuple(alternatives.items()), tuple(corrections))
+
+
+_CAPITALIZED = re.compile(r"\b[A-ZÀ-Ý][\w-]*")
+
+
+def _capitalized_words(question: str) -> frozenset[str]:
+    """The words a question writes capitalized, past its first one: names the user
+    means ("à Paris", "John Matze"). None in a question typed in capitals throughout."""
+    question = question.lstrip()
+    if not any(c.islower() for c in question):
+        return frozenset()
+    return frozenset(
+        word
+        for match in _CAPITALIZED.finditer(question)
+        if match.start() > 0
+        for word in all_words(match.group())
+    )
 
 
 def _without_unknown_compounds(words: list[str], surface: frozenset[str]) -> list[str]:
