@@ -177,7 +177,13 @@ def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_ignored(
 
 
 @pytest.mark.parametrize(
-    "name", ["offtopic-questions.yaml", "probe-questions.yaml", "probe2-questions.yaml"]
+    "name",
+    [
+        "offtopic-questions.yaml",
+        "probe-questions.yaml",
+        "probe2-questions.yaml",
+        "probe3-questions.yaml",
+    ],
 )
 def test_question_files_shipped_with_the_tests_are_well_formed(name: str) -> None:
     questions = load_questions(Path(__file__).resolve().parents[1] / "data" / name)
