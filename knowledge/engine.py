@@ -247,7 +247,7 @@ class Engine:
         # are compared by row, and read and given one only if the comparison needs it
         # or they are shown as related.
         shown = [best] + [self._ranked(weighted, hit) for hit in hits[1:k]]
-        subject = definition_subject(question)
+        subject = _definition_subject(query)
         if subject:
             holding = self._rows_holding(subject)
             shown = [
@@ -326,7 +326,7 @@ class Engine:
     def rank(self, query: Query, depth: int) -> list[Hit]:
         """The `depth` best passages: retrieval scores, then definitions and corroboration
         between articles re-rank the strongest candidates."""
-        subject = definition_subject(query.question)
+        subject = _definition_subject(query)
         pool = max(depth, DEFINITION_POOL if subject else CANDIDATES)
         hits = top_k(self.scores(query), pool)
         if subject:
@@ -646,6 +646,16 @@ class _LazyAnalysis:
         codes, bodies, contexts = pair_streams(analysed.bodies, analysed.contexts, width)
         columns = PairColumns(words, codes, width)
         return Index.from_streams(bodies, contexts, analysed.context_of, columns, options)
+
+
+def _definition_subject(query: Query) -> str | None:
+    """What a definition question asks about, its typos read as corrected ("Qui est Jon
+    Matze ?" asks about "john matze"), or None for other questions."""
+    subject = definition_subject(query.question)
+    fixes = {term.word: term.corrected[0] for term in query.terms if term.corrected}
+    if subject is None or not fixes:
+        return subject
+    return " ".join(fixes.get(word, word) for word in subject.split())
 
 
 def _translations_as_words(weighted: WeightedTerms) -> WeightedTerms:

@@ -24,10 +24,10 @@ from knowledge.memo import BoundedMemo
 # evidence, but weaker than the user's own word.
 SYNONYM_FACTOR = 0.7
 CORRECTION_FACTOR = 0.8
-# Corrections kept per unknown word; a capitalized word's are picked among this many
-# nearest, as only the corpus's names count for it.
-MAX_CORRECTIONS = 3
-NAME_CANDIDATES = 20
+# A word written capitalized is corrected only into the corpus's names; they are few
+# enough that a word this short may be ("Jon" -> "john"), where among all the corpus's
+# words one of 3 letters has too many neighbours to guess.
+SHORTEST_CORRECTED_NAME = 3
 FAMILY_FACTOR = 0.5
 # A glossary word the articles never write stands for its group in them by its stem
 # only when that stem is longer than this: a shorter one is more likely another word
@@ -93,12 +93,14 @@ class SpellingCorrector:
     """Maps a word unknown to the corpus to corpus words one or two edits away.
 
     Distance allowed grows with length (short words have too many neighbours): none
-    under 4 letters, 1 edit up to 7 letters, 2 beyond; two neighbouring letters typed
-    the wrong way round are one edit ("palinte", "amzaon"). The first letter must match,
-    or be the second one swapped with it ("aprler").
+    under `shortest` letters (4 among all the corpus's words; 3 among its names alone,
+    which are few: "Jon" -> "john"), 1 edit up to 7 letters, 2 beyond; two neighbouring
+    letters typed the wrong way round are one edit ("palinte", "amzaon"). The first
+    letter must match, or be the second one swapped with it ("aprler").
     """
 
-    def __init__(self, vocabulary_words: Iterable[str]) -> None:
+    def __init__(self, vocabulary_words: Iterable[str], shortest: int = 4) -> None:
+        self._shortest = shortest
         # Words by first letter and length, and by first two letters and length: the
         # candidates for a word are a few of these lists, joined in C.
         self._buckets: dict[tuple[str, int], list[str]] = {}
@@ -109,11 +111,10 @@ class SpellingCorrector:
                 self._buckets.setdefault((word[0], len(word)), []).append(word)
                 self._pair_buckets.setdefault((word[:2], len(word)), []).append(word)
 
-    @staticmethod
-    def max_edits(word: str) -> int:
-        return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+    def max_edits(self, word: str) -> int:
+        return 0 if len(word) < self._shortest else 1 if len(word) < 8 else 2
 
-    def correct(self, word: str, limit: int = MAX_CORRECTIONS) -> list[str]:
+    def correct(self, word: str, limit: int = 3) -> list[str]:
         """Closest corpus words (fewest edits, then alphabetical), at most `limit`;
         remembered, as the same unknown words come back."""
         return list(self._known.get((word, limit), self._correct))
@@ -224,6 +225,11 @@ class QueryParser:
     @cached_property
     def _spelling(self) -> SpellingCorrector:
         return SpellingCorrector(self._surface)
+
+    @cached_property
+    def _name_spelling(self) -> SpellingCorrector:
+        """Corrections for a word written capitalized: into the corpus's names only."""
+        return SpellingCorrector(self._name_words(), shortest=SHORTEST_CORRECTED_NAME)
 
     @cached_property
     def _cues(self) -> dict[str, tuple[str, ...]]:
@@ -400,14 +406,9 @@ class QueryParser:
                     alternatives.setdefault(relative, TRANSLATION_FACTOR * FAMILY_FACTOR)
         if not correct or stem in self._vocabulary or not word.isalpha():
             return QueryTerm(word, tuple(alternatives.items()))
-        if name:
-            # A name the articles lack is not one of their common words misspelt
-            # ("Paris" is not "pris"); a misspelt name of theirs still is ("Parlr").
-            names = self._name_words()
-            found = self._spelling.correct(word, NAME_CANDIDATES)
-            corrections = [c for c in found if c in names][:MAX_CORRECTIONS]
-        else:
-            corrections = self._spelling.correct(word)
+        # A name the articles lack is not one of their common words misspelt ("Paris"
+        # is not "pris"); a misspelt name of theirs still is ("Parlr").
+        corrections = (self._name_spelling if name else self._spelling).correct(word)
         for corrected in corrections:
             alternatives.setdefault(self._analyzer.stem(corrected), CORRECTION_FACTOR)
         return QueryTerm(word, tuple(alternatives.items()), tuple(corrections))
@@ -418,15 +419,17 @@ _CAPITALIZED = re.compile(r"\b[A-ZÀ-Ý][\w-]*")
 
 def _capitalized_words(question: str) -> frozenset[str]:
     """The words a question writes capitalized, past its first one: names the user
-    means ("à Paris", "John Matze"). None in a question typed in capitals throughout."""
+    means ("à Paris", "John Matze"). None in a question typed in capitals throughout.
+    An acronym of three letters ("NHL") is not one: names that short are corrected
+    ("Jon" -> "john"), and one letter off an acronym is another ("nil")."""
     question = question.lstrip()
     if not any(c.islower() for c in question):
         return frozenset()
     return frozenset(
         word
         for match in _CAPITALIZED.finditer(question)
-        if match.start() > 0
-        for word in all_words(match.group())
+        if match.start() > 0 and not (len(written := match.group()) < 4 and written.isupper())
+        for word in all_words(written)
     )
 
 

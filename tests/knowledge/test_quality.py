@@ -10,6 +10,7 @@ from knowledge.engine import Engine
 from knowledge.errors import GlossaryError
 from knowledge.evaluate import load_questions
 from knowledge.glossary import load_glossary
+from tests.conftest import engine_on_texts
 
 OFFTOPIC = Path(__file__).resolve().parents[1] / "data" / "offtopic-questions.yaml"
 
@@ -137,6 +138,23 @@ def test_a_capitalized_word_is_corrected_only_into_a_name_of_the_articles(engine
     assert "pris" in engine.parse("quel temps fait il a paris").terms[-1].corrected
     # A misspelt name of the articles, capitalized, is still found.
     assert "amazon" in engine.parse("Parler a-t-il quitté Amazn ?").terms[-1].corrected
+
+
+def test_a_short_misspelt_name_is_read_as_the_articles_name(engine: Engine) -> None:
+    # Three letters are too few to guess among all the articles' words, not among
+    # their names; the definition is then found as for the name spelt right.
+    answer = engine.ask("Qui est Jon Matze ?")
+    assert ("jon", "john") in answer.corrections
+    assert answer.best is not None
+    assert answer.best.sentence.startswith("John Matze, PDG de Parler")
+
+
+def test_a_three_letter_acronym_is_not_guessed_at(tmp_path: Path) -> None:
+    engine = engine_on_texts(
+        tmp_path, ["Le Nil traverse l'Égypte.", "La finale de hockey a opposé deux équipes."]
+    )
+    assert engine.parse("Contre qui a eu lieu la finale de NHL ?").terms[-1].corrected == ()
+    assert "nil" in engine.parse("Que traverse le Nli ?").terms[-1].corrected
 
 
 def test_weather_in_a_city_the_articles_do_not_name_is_not_answered(engine: Engine) -> None:
