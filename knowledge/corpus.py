@@ -103,10 +103,10 @@ class Corpus:
         typed = typed.strip()
         if typed in self._position:
             return self.document(typed)
-        number = int(typed) if typed.isdigit() else None
+        number = _number_of(typed)
         for doc_id, position in self._position.items():
             if doc_id.casefold() == typed.casefold() or (
-                number is not None and doc_id.isdigit() and int(doc_id) == number
+                number is not None and _number_of(doc_id) == number
             ):
                 return self.documents[position]
         return None
@@ -381,3 +381,12 @@ def _load_jsonl(path: Path) -> Corpus:
         )
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
     return Corpus(tuple(documents), tuple(passages))
+
+
+def _number_of(doc_id: str) -> str | None:
+    """An id of ASCII digits without its leading zeros ("003" -> "3"), else None.
+    Compared as text: "²" passes `isdigit` but not `int`, and `int` refuses an id of
+    thousands of digits."""
+    if not (doc_id.isascii() and doc_id.isdigit()):
+        return None
+    return doc_id.lstrip("0") or "0"

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.discord import render
-from bot.formats import too_long
+from bot.formats import clean_input, too_long
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -133,8 +133,10 @@ class Asker:
         return age > DEFER_AFTER_SECONDS
 
     def check(self, question: str) -> str:
-        """The question, stripped; QuestionRejected when empty or too long."""
-        question = question.strip()
+        """The question cleaned as the terminal adapters clean it (invisible and control
+        characters dropped: a mention of zero-width spaces is empty, and a direction
+        override is never echoed) and stripped; QuestionRejected when empty or too long."""
+        question = clean_input(question).strip()
         if not question:
             raise QuestionRejected(render.EMPTY_NOTICE)
         limit = self.settings.max_question_chars
@@ -143,10 +145,11 @@ class Asker:
         return question
 
     def admit(self, user_id: int, question: str) -> str:
-        """`check`, then counts the question against the user's cooldown."""
-        question = self.check(question)
+        """Counts the question against the user's cooldown, then `check`s it: a refusal
+        is a reply too, so empty or over-long questions cannot make the bot post past
+        the rate either."""
         self.spend(user_id)
-        return question
+        return self.check(question)
 
     def spend(self, user_id: int) -> None:
         """Counts one retrieval for the user; OnCooldown when over the rate."""

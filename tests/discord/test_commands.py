@@ -198,6 +198,33 @@ async def test_source_unknown_id_says_where_to_find_ids(standin: StandIn, start_
     assert_clean(standin)
 
 
+@pytest.mark.parametrize("typed", ["²", "9" * 5000])
+async def test_source_with_digits_no_article_has_says_so(
+    standin: StandIn, start_bot: StartBot, typed: str
+):
+    # "²" (a key of French keyboards) passes isdigit() but not int(); so many digits
+    # exceed what int() converts: neither may reach the generic error.
+    await start_bot(standin)
+    interaction = await standin.slash("source", id=typed)
+    [message] = await standin.wait_messages(interaction)
+    assert "/sources lists the ids" in message["content"]
+    assert_clean(standin)
+
+
+async def test_source_unknown_id_is_echoed_as_typed(standin: StandIn, start_bot: StartBot):
+    await start_bot(standin)
+    echoed = {}
+    for typed in ["a_b", "*gras*", "@everyone"]:
+        interaction = await standin.slash("source", id=typed)
+        [message] = await standin.wait_messages(interaction)
+        echoed[typed] = message["content"]
+    # Escaped once (a backslash before markdown), not escaped then repr()'d.
+    assert "« a\\_b »" in echoed["a_b"]
+    assert "« \\*gras\\* »" in echoed["*gras*"]
+    assert "\\u200b" not in echoed["@everyone"] and "« @\u200beveryone »" in echoed["@everyone"]
+    assert_clean(standin)
+
+
 async def test_source_autocomplete_offers_ids_with_titles(standin: StandIn, start_bot: StartBot):
     await start_bot(standin)
     choices = await standin.autocomplete("source", "id", id="désiste")

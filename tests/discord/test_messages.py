@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from bot.discord import render
 from bot.settings import Settings
@@ -139,6 +140,41 @@ async def test_bare_mention_explains_how_to_ask(standin: StandIn, start_bot: Sta
     question = await standin.send_message(standin.mention(""))
     reply = await standin.wait_reply_to(question)
     assert reply["content"].startswith("Ask me a question")
+    assert_clean(standin)
+
+
+async def test_a_mention_of_invisible_characters_is_a_bare_mention(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("\u200b\u200b\u2060"))
+    reply = await standin.wait_reply_to(question)
+    assert reply["content"].startswith("Ask me a question")
+    assert_clean(standin)
+
+
+async def test_a_direction_override_is_never_echoed(standin: StandIn, start_bot: StartBot):
+    # U+202E would show the rest of the bot's own sentence reversed.
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("\u202etarte aux pommes"))
+    reply = await standin.wait_reply_to(question)
+    [embed] = reply["embeds"]
+    assert "tarte aux pommes" in embed["description"]
+    assert "\u202e" not in json.dumps(reply, ensure_ascii=False)
+    assert_clean(standin)
+
+
+async def test_refused_questions_count_against_the_cooldown(standin: StandIn, start_bot: StartBot):
+    # Bare and over-long mentions get a public reply each: past the rate, one notice,
+    # then silence, as for answered questions.
+    await start_bot(standin, Settings(cooldown_questions=2, max_question_chars=40))
+    for text in ["", "x" * 50, "", "x" * 50, ""]:
+        await standin.send_message(standin.mention(text))
+    await asyncio.sleep(0.3)
+    replies = [m["content"] for m in standin.bot_messages()]
+    assert len(replies) == 3
+    assert replies[0].startswith("Ask me a question") and "the limit is 40" in replies[1]
+    assert "2 questions per" in replies[2]
     assert_clean(standin)
 
 

@@ -183,3 +183,10 @@ def test_an_article_is_found_by_its_id_as_users_type_it(seeds) -> None:
     assert seeds.find_document("003").id == "003"
     assert seeds.find_document(" 3 ").id == "003"
     assert seeds.find_document("nope") is None
+    assert seeds.find_document("0").id == "000"
+
+
+@pytest.mark.parametrize("typed", ["²", "③", "3" * 5000, "٣"])
+def test_an_id_of_odd_digits_is_simply_not_found(seeds, typed: str) -> None:
+    # Digits int() refuses (a superscript, thousands of them) or that are not ASCII.
+    assert seeds.find_document(typed) is None

@@ -14,6 +14,7 @@ from bot.discord import render, views
 from bot.discord.asking import OnCooldown, QuestionRejected
 from bot.discord.mentions import addressed_question
 from bot.discord.replies import respond
+from bot.formats import clean_input
 
 if TYPE_CHECKING:
     from bot.discord.client import QABot
@@ -133,7 +134,7 @@ class AskCog(commands.Cog, name="Questions"):
         document = self.bot.engine.corpus.find_document(article)
         if document is None:
             raise QuestionRejected(
-                f"I have no article {render.escape(article.strip()[:100])!r}: "
+                f"I have no article « {render.escape(clean_input(article).strip()[:100])} »: "
                 "/sources lists the ids."
             )
         await views.show_article(interaction, document.id, page=0)
