@@ -88,6 +88,32 @@ def shorten(text: str, limit: int, render: Callable[[str], str] = str) -> str:
     return ELLIPSIS
 
 
+def split_to_fit(text: str, limit: int, render: Callable[[str], str] = str) -> list[str]:
+    """`text` rendered in pieces of at most `limit` characters each, cut where `shorten`
+    cuts (after a sentence, else a word): a page of an article must not lose the end
+    of a long paragraph, as French legal prose often is one sentence."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while rest:
+        piece = render(rest)
+        if len(piece) <= limit:
+            pieces.append(piece)
+            break
+        budget = limit
+        while True:
+            prefix = _prefix(rest, budget)[0] or rest[:1]
+            # The comma a cut falls before ends this piece, not the next.
+            after = rest[len(prefix) :]
+            prefix += after[: len(after) - len(after.lstrip(",;:"))]
+            piece = render(prefix)
+            if len(piece) <= limit or len(prefix) == 1:
+                break
+            budget -= max(1, len(piece) - limit)
+        pieces.append(piece)
+        rest = rest[len(prefix) :].lstrip()
+    return pieces
+
+
 def _prefix(text: str, room: int) -> tuple[str, bool]:
     """The longest prefix of at most `room` characters ending a sentence, else a word;
     and whether it ends on a word boundary (False only for a word longer than `room`)."""
@@ -351,15 +377,17 @@ def listing_embed(documents: Sequence[Document], page: int) -> tuple[discord.Emb
 
 
 def article_pages(passages: Sequence[Passage]) -> list[str]:
-    """An article's passages as markdown pages, headings kept above their paragraphs."""
+    """An article's passages as markdown pages, headings kept above their paragraphs. A
+    passage longer than a page goes on over the next, its id repeated after an ellipsis."""
     blocks: list[str] = []
     section: str | None = None
     for passage in passages:
-        text = shorten(passage.text, ARTICLE_PAGE_CHARS - 300, escape)
+        pieces = split_to_fit(passage.text, ARTICLE_PAGE_CHARS - 300, escape) or [""]
         if passage.section and passage.section != section:
-            text = f"__{shorten(passage.section, 200, escape)}__\n{text}"
+            pieces[0] = f"__{shorten(passage.section, 200, escape)}__\n{pieces[0]}"
         section = passage.section
-        blocks.append(f"{_code(passage.id)} {text}")
+        blocks.append(f"{_code(passage.id)} {pieces[0]}")
+        blocks += [f"{_code(passage.id)} {ELLIPSIS} {piece}" for piece in pieces[1:]]
     return paginate(blocks, ARTICLE_PAGE_CHARS, separator="\n\n")
 
 

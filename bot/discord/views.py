@@ -83,7 +83,9 @@ class MorePassages(DynamicItem[Button], template=r"qa:more:(?P<offset>\d+)(?::(?
         bot.asker.spend(interaction.user.id)
         if bot.asker.must_defer(interaction):
             await interaction.response.defer(ephemeral=True, thinking=True)
-        count = bot.settings.top_k
+        # A message carries at most EMBEDS_PER_MESSAGE passages: the next button starts
+        # after the last one shown, whatever QA_TOP_K asks for.
+        count = min(bot.settings.top_k, render.EMBEDS_PER_MESSAGE)
         # One more than shown, to know whether a further "more passages" button is useful.
         answer = await bot.asker.ask(question, k=self.offset + count + 1)
         if answer.abstained or (self.best and answer.passages[0].passage.id != self.best):

@@ -224,6 +224,36 @@ def test_article_pages_keep_every_passage_in_order_within_the_page_size(engine: 
     assert ids == [p.id for p in passages]
 
 
+def test_a_passage_longer_than_a_page_goes_on_over_the_next_pages():
+    # One sentence of some 9,000 characters: once cut at 1,500 with an ellipsis.
+    passages = [
+        Passage(id="900:0", doc_id="900", position=0, text="Un début court.", section="Faits"),
+        Passage(id="900:1", doc_id="900", position=1, text=LONG_SENTENCE, section="Faits"),
+        Passage(id="900:2", doc_id="900", position=2, text="La fin de l'article."),
+    ]
+    pages = render.article_pages(passages)
+    assert len(pages) > 5
+    assert all(len(page) <= render.ARTICLE_PAGE_CHARS for page in pages)
+    whole = "\n\n".join(pages)
+    assert whole.count("__Faits__") == 1
+    ids = re.findall(r"`(900:\d+)`", whole)
+    assert ids[0] == "900:0" and ids[-1] == "900:2" and set(ids[1:-1]) == {"900:1"}
+    # Every word of the long passage is shown, in order, the last one included.
+    shown = re.sub(r"`900:1` … ", "", whole.split("`900:2`")[0].split("`900:1` ", 1)[1])
+    assert shown.split() == render.escape(LONG_SENTENCE).split()
+
+
+def test_split_to_fit_cuts_after_sentences_and_loses_nothing():
+    text = "Première phrase assez longue. Deuxième phrase, un peu plus longue encore. Fin."
+    pieces = render.split_to_fit(text, 40)
+    assert pieces == [
+        "Première phrase assez longue.",
+        "Deuxième phrase, un peu plus longue",
+        "encore. Fin.",
+    ]
+    assert render.split_to_fit("", 40) == []
+
+
 def test_article_embed_gives_metadata_and_page_count(engine: Engine):
     document = engine.corpus.document("000")
     embed, pages = render.article_embed(document, engine.corpus.passages_of("000"), 0)

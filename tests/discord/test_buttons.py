@@ -54,6 +54,22 @@ async def test_more_passages_can_be_clicked_again_for_further_results(
     assert_clean(standin)
 
 
+async def test_more_passages_shows_every_passage_once_when_top_k_exceeds_a_message(
+    standin: StandIn, start_bot: StartBot
+):
+    # A message carries 10 embeds; with QA_TOP_K=15 the clicks once went 2-11, 17-26.
+    bot = await start_bot(standin, Settings(top_k=15, cooldown_questions=100))
+    message = await ask_by_mention(standin)
+    shown = [1]
+    while more := [b for b in standin.buttons(message) if b["custom_id"].startswith("qa:more:")]:
+        click = await standin.click(message, more[0]["custom_id"])
+        [message] = await standin.wait_messages(click)
+        shown += [int(e["title"].split(".")[0]) for e in message["embeds"]]
+    assert shown == list(range(1, len(bot.engine.ask(QUESTION, k=100).passages) + 1))
+    assert len(shown) > 11
+    assert_clean(standin)
+
+
 async def test_read_the_article_opens_it_ephemerally(standin: StandIn, start_bot: StartBot):
     bot = await start_bot(standin)
     answer = await ask_by_mention(standin)
