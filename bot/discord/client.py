@@ -52,6 +52,19 @@ def intents() -> discord.Intents:
     return chosen
 
 
+class GuildRefused(discord.DiscordException):
+    """Discord refused the commands for DISCORD_GUILD_ID (403): the bot is not in that
+    server, or was added to it without the `applications.commands` scope. A setting to
+    fix, not a connection failure."""
+
+    def __init__(self, guild_id: int, invite_url: str) -> None:
+        super().__init__(
+            f"DISCORD_GUILD_ID={guild_id}: Discord refused the bot's commands in that server "
+            "(403): the bot is not in it, or was added without the applications.commands "
+            f"scope; add it with {invite_url} or unset DISCORD_GUILD_ID"
+        )
+
+
 class QABot(commands.AutoShardedBot):
     """One process, as many shards as Discord recommends or the settings name."""
 
@@ -134,7 +147,10 @@ class QABot(commands.AutoShardedBot):
         if guild_id is not None:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden as exc:
+                raise GuildRefused(guild_id, self.invite_url()) from exc
             log.info("synced %d commands to guild %s", len(synced), guild_id)
         else:
             synced = await self.tree.sync()

@@ -8,7 +8,7 @@ import sys
 import aiohttp
 import discord
 
-from bot.cli import EXIT_DISCORD, EXIT_OK, EXIT_TOKEN
+from bot.cli import EXIT_DISCORD, EXIT_OK, EXIT_SETTINGS, EXIT_TOKEN
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def run_bot(settings: Settings, **client_options: object) -> int:
         sys.stderr.write(NO_TOKEN + "\n")
         return EXIT_TOKEN
     setup_logging(settings, token)
-    from bot.discord.client import create_bot
+    from bot.discord.client import GuildRefused, create_bot
 
     bot = create_bot(settings, reload_on_sighup=True, **client_options)
     try:
@@ -69,6 +69,9 @@ def run_bot(settings: Settings, **client_options: object) -> int:
             "it in the developer portal (Bot > Reset Token)\n"
         )
         return EXIT_DISCORD
+    except GuildRefused as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_SETTINGS
     except discord.PrivilegedIntentsRequired as exc:
         sys.stderr.write(f"error: Discord requires a privileged intent: {exc}\n")
         return EXIT_DISCORD

@@ -51,6 +51,23 @@ def test_refused_token_is_one_line_and_exit_6_without_leaking_it(
     assert "Traceback" not in err
 
 
+def test_a_guild_the_bot_is_not_in_is_a_setting_error_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], restore_logging: None
+):
+    # Once reported as "cannot connect to Discord" with exit 6, "reset the token".
+    monkeypatch.setenv("QA_INDEX_CACHE", "off")
+    monkeypatch.setenv("DISCORD_GUILD_ID", "123456789012345678")
+    with running_in_thread() as standin, pointed_at(standin):
+        monkeypatch.setenv("DISCORD_TOKEN", standin.token)
+        assert main(["run"]) == 3
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: DISCORD_GUILD_ID=123456789012345678:")
+    assert "applications.commands" in lines[0] and "oauth2/authorize" in lines[0]
+    assert "Traceback" not in err and standin.token not in err
+
+
 def test_log_filter_redacts_the_token():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "auth %s", ("Bot s3cr3t",), None)
     assert RedactToken("s3cr3t").filter(record)
