@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.formats import answer_text, citation, clean_input, document_listing, too_long
 from bot.settings import Settings
+from bot.smalltalk import small_talk, small_talk_reply
 from knowledge.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ class Repl:
             return self._command(text)
         if len(text) > self.settings.max_question_chars:
             self._print(too_long(len(text), self.settings.max_question_chars))
+            return True
+        talk = small_talk(text)
+        if talk is not None:
+            engine = self.engine
+            self._print(small_talk_reply(talk, engine.topics(), engine.suggestions(2)))
             return True
         answer = self.engine.ask(text, k=self.settings.top_k)
         self._print(answer_text(answer))

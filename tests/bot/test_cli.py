@@ -337,6 +337,16 @@ def test_repl_takes_commands_as_users_type_them(
     assert "PDG" not in out  # "quit" left before the question
 
 
+def test_repl_answers_greetings_and_thanks_in_kind(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run_repl(["bonjour", "merci beaucoup !"], monkeypatch, capsys)
+    assert "Bonjour ! Je réponds aux questions" in out
+    assert "Devant quel tribunal Parler a-t-il déposé sa nouvelle plainte ?" in out
+    assert "De rien !" in out
+    assert "can't answer" not in out
+
+
 def test_repl_counts_one_article_in_the_singular(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -178,6 +178,22 @@ async def test_refused_questions_count_against_the_cooldown(standin: StandIn, st
     assert_clean(standin)
 
 
+async def test_thanks_and_greetings_get_a_reply_in_kind(standin: StandIn, start_bot: StartBot):
+    # A reply to the bot's answer pings it: "merci !" once got "No answer in the articles".
+    bot = await start_bot(standin)
+    thanks = await standin.send_message(standin.mention("merci beaucoup !"))
+    reply = await standin.wait_reply_to(thanks)
+    assert reply["content"].startswith("De rien !") and not reply["embeds"]
+    hello = await standin.send_message(standin.mention("Bonjour !"))
+    reply = await standin.wait_reply_to(hello)
+    assert reply["content"].startswith("Bonjour ! Je réponds aux questions")
+    assert render.escape(bot.suggestion_pool[0]) in reply["content"]
+    interaction = await standin.slash("ask", question="thanks!")
+    [message] = await standin.wait_messages(interaction)
+    assert message["content"].startswith("De rien !")
+    assert_clean(standin)
+
+
 async def test_cooldown_tells_once_then_stays_quiet(standin: StandIn, start_bot: StartBot):
     await start_bot(standin, Settings(cooldown_questions=2, cooldown_seconds=60))
     replies = []

@@ -15,6 +15,7 @@ from bot.discord.asking import OnCooldown, QuestionRejected
 from bot.discord.mentions import addressed_question
 from bot.discord.replies import respond
 from bot.formats import clean_input
+from bot.smalltalk import SmallTalk, small_talk, small_talk_reply
 
 if TYPE_CHECKING:
     from bot.discord.client import QABot
@@ -64,6 +65,10 @@ class AskCog(commands.Cog, name="Questions"):
         except QuestionRejected as refusal:
             await self._reply(message, content=str(refusal))
             return
+        talk = small_talk(question)
+        if talk is not None:
+            await self._reply(message, content=self._small_talk_reply(talk))
+            return
         await asker.interactions_first()
         if asker.off_loop:
             async with message.channel.typing():
@@ -72,6 +77,10 @@ class AskCog(commands.Cog, name="Questions"):
             answer = await asker.ask(question)
         view = views.answer_view(answer, FIRST_MORE_OFFSET)
         await self._reply(message, embed=render.answer_embed(answer), view=view)
+
+    def _small_talk_reply(self, talk: SmallTalk) -> str:
+        engine = self.bot.engine
+        return small_talk_reply(talk, engine.topics(), self.bot.suggestion_pool[:2], render.escape)
 
     @staticmethod
     async def _reply(
@@ -100,6 +109,10 @@ class AskCog(commands.Cog, name="Questions"):
     ) -> None:
         asker = self.bot.asker
         question = asker.admit(interaction.user.id, question)
+        talk = small_talk(question)
+        if talk is not None:
+            await respond(interaction, content=self._small_talk_reply(talk), ephemeral=private)
+            return
         with asker.answering():
             if asker.must_defer(interaction):
                 await interaction.response.defer(ephemeral=private, thinking=True)

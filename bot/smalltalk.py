@@ -1,0 +1,75 @@
+"""Greetings and thanks: chat users open and close with them, and an abstention ("I
+can't answer « merci » from the articles") is the wrong reply to either. Adapters
+answer them before asking the engine; a message that also asks something is a
+question and goes to the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import Enum
+
+from knowledge.analysis import words
+
+
+class SmallTalk(Enum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+
+
+GREETINGS = frozenset(
+    {"bonjour", "bonsoir", "salut", "slt", "coucou", "cc", "bjr", "hello", "hi", "hey", "yo"}
+)
+THANKS = frozenset({"merci", "mrc", "mci", "cimer", "thanks", "thank", "thx", "ty", "tks"})
+# Words that come with a greeting or a thank-you without making it a question.
+COMPANY = frozenset(
+    {
+        # French
+        "beaucoup", "bcp", "infiniment", "mille", "fois", "encore", "bien", "tres", "pour",
+        "aide", "reponse", "reponses", "tout", "le", "la", "les", "monde", "a", "toi",
+        "vous", "et", "ca", "va", "comment", "tu", "vas", "allez", "ok", "super", "top",
+        "parfait", "cool", "genial", "tous", "bot",
+        # English
+        "you", "so", "much", "very", "lot", "for", "the", "help", "answer", "answers",
+        "there", "all", "everyone", "and", "how", "are", "what", "up", "great", "perfect",
+        "good", "morning", "evening",
+    }
+)  # fmt: skip
+MAX_WORDS = 8
+
+THANKS_REPLY = (
+    "De rien ! Posez une autre question quand vous voulez. "
+    "(You're welcome! Ask another question any time.)"
+)
+GREETING_REPLY = (
+    "Bonjour ! Je réponds aux questions sur ces articles "
+    "(hello! I answer questions about these articles)"
+)
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """What the text is when it is only a greeting or a thank-you, else None."""
+    found = set(words(text))
+    if not found or len(found) > MAX_WORDS or not found <= GREETINGS | THANKS | COMPANY:
+        return None
+    if found & THANKS:
+        return SmallTalk.THANKS
+    if found & GREETINGS:
+        return SmallTalk.GREETING
+    return None
+
+
+def small_talk_reply(
+    kind: SmallTalk,
+    topics: str,
+    suggestions: Sequence[str],
+    escape: Callable[[str], str] = str,
+) -> str:
+    """The reply, bilingual like the rest: thanks are acknowledged; a greeting gets what
+    the articles are about and questions to try (`escape` renders corpus text)."""
+    if kind is SmallTalk.THANKS:
+        return THANKS_REPLY
+    lines = [f"{GREETING_REPLY}: {escape(topics)}." if topics else f"{GREETING_REPLY}."]
+    if suggestions:
+        lines.append("Essayez par exemple (try for example) :")
+        lines.extend(f"  - {escape(s)}" for s in suggestions)
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""Greetings and thanks get a reply of their own, not an abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.smalltalk import THANKS_REPLY, SmallTalk, small_talk, small_talk_reply
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("merci", SmallTalk.THANKS),
+        ("Merci beaucoup pour l'aide !", SmallTalk.THANKS),
+        ("thank you so much", SmallTalk.THANKS),
+        ("thx", SmallTalk.THANKS),
+        ("Bonjour !", SmallTalk.GREETING),
+        ("slt ça va ?", SmallTalk.GREETING),
+        ("hello there", SmallTalk.GREETING),
+        ("salut, merci", SmallTalk.THANKS),
+    ],
+)
+def test_greetings_and_thanks_are_recognised(text: str, kind: SmallTalk) -> None:
+    assert small_talk(text) is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour, qui est John Matze ?",
+        "merci, et pourquoi Amazon a suspendu Parler ?",
+        "Thanks to whom did Parler come back?",
+        "ça va ?",
+        "",
+        "!!!",
+    ],
+)
+def test_anything_that_asks_something_is_a_question(text: str) -> None:
+    assert small_talk(text) is None
+
+
+def test_a_greeting_says_what_to_ask() -> None:
+    reply = small_talk_reply(SmallTalk.GREETING, "Parler, Amazon", ["Qui est *X* ?"], str.upper)
+    assert "PARLER, AMAZON" in reply and "QUI EST *X* ?" in reply
+    assert small_talk_reply(SmallTalk.THANKS, "Parler", ["Q ?"]) == THANKS_REPLY
