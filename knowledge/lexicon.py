@@ -11,7 +11,7 @@ glossary stays the place for that.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,3 +64,21 @@ def base_forms(word: str) -> Iterator[str]:
         yield word[:-2]
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         yield word[:-1]
+
+
+def french_synonyms(
+    lexicon: dict[str, tuple[str, ...]], stem: Callable[[str], str]
+) -> dict[str, set[str]]:
+    """French stem -> the stems (`stem` folds and stems a word) of the other one-word
+    French translations of its English words ("avenir" and "futur" both translate
+    "future"; "reprocher" and "accuser", "blame"): synonyms through English, for a
+    French question's word that the articles do not write."""
+    stems_of = {
+        english: {stem(french) for french in translations if french.isalpha()}
+        for english, translations in lexicon.items()
+    }
+    synonyms: dict[str, set[str]] = {}
+    for stems in stems_of.values():
+        for one in stems:
+            synonyms.setdefault(one, set()).update(stems - {one})
+    return synonyms

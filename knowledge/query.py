@@ -17,7 +17,7 @@ from knowledge.analysis import Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
 from knowledge.features import FEATURES
 from knowledge.glossary import Glossary, GlossaryMatcher
-from knowledge.lexicon import base_forms, load_lexicon
+from knowledge.lexicon import base_forms, french_synonyms, load_lexicon
 from knowledge.memo import BoundedMemo
 
 # Alternatives count for less than the word typed: a synonym or a guessed spelling is
@@ -41,6 +41,10 @@ CUE_FACTOR = 0.4
 # below the known share an answer needs (0.55), a question known only through
 # translations is not ("What time is it?": "time" -> "temps").
 TRANSLATION_FACTOR = 0.5
+# A French question's word the articles never write stands for its synonyms through the
+# lexicon's English ("avenir" -> "future" -> "futur"): two translations away, so a
+# translation's factor times a synonym's.
+PIVOT_FACTOR = TRANSLATION_FACTOR * SYNONYM_FACTOR
 # Stems this long that share their beginning are one word family ("suspendu", "suspendr",
 # "suspens"; "hebergeur", "heberg"): Snowball leaves such derivations apart.
 FAMILY_PREFIX = 6
@@ -293,6 +297,18 @@ class QueryParser:
             )
         }
 
+    @cached_property
+    def _pivots(self) -> dict[str, tuple[str, ...]]:
+        """French stem the articles lack -> its synonyms through English that they hold
+        (`lexicon.french_synonyms`); read on the first such word (about 30 ms)."""
+        vocabulary, stem_of = self._vocabulary, self._analyzer.stem
+        synonyms = french_synonyms(load_lexicon(), lambda french: stem_of(fold(french)))
+        return {
+            stem: tuple(sorted(held))
+            for stem, others in synonyms.items()
+            if stem not in vocabulary and (held := others & vocabulary.keys())
+        }
+
     def _translated(self, word: str) -> tuple[str, ...]:
         translations = self._translations
         for form in base_forms(word):
@@ -311,6 +327,7 @@ class QueryParser:
         a question's known words then cost a look-up each. The English lexicon's
         translations are read at any size (about 40 ms)."""
         _ = self._translations  # read now, not on the first English question
+        _ = self._pivots
         if len(self._vocabulary) > MAX_REMEMBERED_FAMILIES:
             return
         relatives = self._families.relatives
@@ -411,6 +428,9 @@ class QueryParser:
         corrections = (self._name_spelling if name else self._spelling).correct(word)
         for corrected in corrections:
             alternatives.setdefault(self._analyzer.stem(corrected), CORRECTION_FACTOR)
+        if not name:
+            for synonym in self._pivots.get(stem, ()):
+                alternatives.setdefault(synonym, PIVOT_FACTOR)
         return QueryTerm(word, tuple(alternatives.items()), tuple(corrections))
 
 

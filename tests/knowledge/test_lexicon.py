@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import GlossaryError
-from knowledge.lexicon import DEFAULT_LEXICON, base_forms, load_lexicon
+from knowledge.lexicon import DEFAULT_LEXICON, base_forms, french_synonyms, load_lexicon
+from knowledge.query import PIVOT_FACTOR
 from tests.conftest import engine_on_texts
 
 
@@ -57,3 +58,30 @@ def test_french_questions_are_not_translated(tmp_path: Path) -> None:
     )
     terms = {t.word: t.stems for t in engine.parse("Pourquoi la library a fermé ?").terms}
     assert "biblioth" not in " ".join(terms.get("library", ()))
+
+
+def test_french_synonyms_go_through_a_shared_english_word() -> None:
+    lexicon = {"future": ("avenir", "futur"), "blame": ("accuser", "reprocher", "mettre en cause")}
+    synonyms = french_synonyms(lexicon, str)
+    assert synonyms["avenir"] == {"futur"} and synonyms["futur"] == {"avenir"}
+    assert synonyms["reprocher"] == {"accuser"}  # phrases are left out
+    assert "mettre en cause" not in synonyms
+
+
+def test_a_french_word_the_articles_lack_reaches_its_synonym_through_english(
+    tmp_path: Path,
+) -> None:
+    texts = [
+        "Amazon a suspendu Parler en janvier après les émeutes.",
+        "Le futur de Parler reste incertain selon ses dirigeants.",
+    ]
+    engine = engine_on_texts(tmp_path, texts)
+    query = engine.parse("Quel avenir pour Parler ?")
+    [avenir] = [term for term in query.terms if term.word == "avenir"]
+    assert ("futur", PIVOT_FACTOR) in avenir.alternatives
+    assert engine.rank(query, 2)[0].row == 1
+    # A word the articles write keeps its own meaning only.
+    [futur] = [
+        term for term in engine.parse("Quel futur pour Parler ?").terms if term.word == "futur"
+    ]
+    assert futur.alternatives == (("futur", 1.0),)
