@@ -88,6 +88,11 @@ _CHAT_FRENCH = {
     *("koi", "kwa", "ki", "ke", "pk", "pq", "cb", "stp", "svp", "slt", "bcp", "tt", "jsp"),
     *("cest", "cetait", "jai", "quil", "quils", "quon", "sest", "ya"),
 }
+# Greetings, thanks and "please": chat questions open and close with them ("Salut !
+# C'est quoi Parler ?"), and counted as words the articles lack they made a question
+# abstain.
+_POLITE_FRENCH = {"bonjour", "bonsoir", "salut", "coucou", "bjr", "merci", "mrc", "plait"}
+_POLITE_ENGLISH = {"hello", "hi", "hey", "thanks", "thank", "thx", "please", "pls", "plz"}
 # Question-forming words missing from the French list ("de quoi", "combien de",
 # "pouvez-vous me dire").
 _EXTRA_FRENCH = {
@@ -325,8 +330,10 @@ def stop_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _stop_words_by_language() -> tuple[frozenset[str], frozenset[str]]:
-    french = ({fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH | _EXTRA_FRENCH) - _KEPT_FRENCH
-    english = ({fold(w) for w in _english_stop_words()} | _EXTRA_ENGLISH) - _KEPT_ENGLISH
+    french = {fold(w) for w in get_stop_words("fr")} | _CHAT_FRENCH | _EXTRA_FRENCH
+    french = (french | _POLITE_FRENCH) - _KEPT_FRENCH
+    english = {fold(w) for w in _english_stop_words()} | _EXTRA_ENGLISH | _POLITE_ENGLISH
+    english -= _KEPT_ENGLISH
     return frozenset(french), frozenset(english)
 
 

@@ -8,11 +8,17 @@ from functools import lru_cache
 
 from knowledge.analysis import fold, stop_words
 
+# A greeting may come first and thanks first or last: "Salut ! C'est quoi Parler ?",
+# "hello, who is John Matze?", "Qui est John Matze ? Merci d'avance".
+_THANKS = r"(?:merci|thanks|thank you|thx|svp|stp|please)(?: d'avance| beaucoup| in advance)?"
+_GREETING = (
+    r"(?:(?:bonjour|bonsoir|salut|coucou|slt|bjr|hello|hi|hey|" + _THANKS + r")\b[\s,;:!.]*)?"
+)
 # A definition question names one thing and asks what it is; folded text (no accents,
 # plain apostrophes). "Qui est le père de X ?" asks about someone else: a subject with a
 # preposition is not defined by these questions.
 _QUESTION = re.compile(
-    r"^(?:"
+    r"^" + _GREETING + r"(?:"
     r"qu'?est[- ]ce (?:que|qu') ?(?:c'est (?:que |qu')?)?"
     r"|(?:c'est|cest|c) (?:quoi|koi) "
     r"|(?:que|qu'est-ce que) (?:signifie|veut dire) "
@@ -20,12 +26,14 @@ _QUESTION = re.compile(
     r"|(?:what|who) (?:is|are|was|were) "
     r"|(?:what|who)'s "
     r"|(?:definition de|definition of|define) "
-    r")(?P<subject>[^?!.]+?)[\s?!.]*$"
+    r")(?P<subject>[^?!.]+?)[\s?!.]*(?:" + _THANKS + r"[\s?!.]*)?$"
 )
 # How an ASCII question that `_QUESTION` matches once folded must start (a looser
 # pattern: folding only lower-cases it, makes "`" an apostrophe and '"' a space).
 _MAY_DEFINE = re.compile(
-    r"""[\s"]*(?:qu['`]?\s*est|que\s+(?:signifie|veut)|qui\s+(?:est|etait|sont|etaient)\b"""
+    r"""[\s"]*"""
+    + _GREETING
+    + r"""(?:qu['`]?\s*est|que\s+(?:signifie|veut)|qui\s+(?:est|etait|sont|etaient)\b"""
     r"""|c(?:['`]?est)?\s+(?:quoi|koi)|what|who|defin)""",
     re.IGNORECASE,
 )

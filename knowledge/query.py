@@ -342,7 +342,7 @@ class QueryParser:
 
     def parse(self, question: str) -> Query:
         # Of a pasted article, only a long question's worth of words is read.
-        every_word = all_words(question)[: 4 * MAX_QUERY_WORDS]
+        every_word = _without_thanks_in_advance(all_words(question)[: 4 * MAX_QUERY_WORDS])
         # Compounds are judged with their stop words still in ("qu-est" is "qu", "est"
         # and a joined "quest" the corpus never writes: all three go).
         words = _without_unknown_compounds(every_word, self._surface)
@@ -451,6 +451,23 @@ def _capitalized_words(question: str) -> frozenset[str]:
         if match.start() > 0 and not (len(written := match.group()) < 4 and written.isupper())
         for word in all_words(written)
     )
+
+
+_THANKS = frozenset({"merci", "thanks", "thank", "thx"})
+_IN_ADVANCE = frozenset({"avance", "advance"})
+
+
+def _without_thanks_in_advance(words: list[str]) -> list[str]:
+    """Drops the "avance" of "merci d'avance" and the "advance" of "thanks in advance":
+    politeness, not something asked about ("30 jours à l'avance"). The thanks word
+    itself is a stop word."""
+    if not _IN_ADVANCE.intersection(words):
+        return words
+    return [
+        word
+        for n, word in enumerate(words)
+        if word not in _IN_ADVANCE or not _THANKS.intersection(words[max(0, n - 2) : n])
+    ]
 
 
 def _without_unknown_compounds(words: list[str], surface: frozenset[str]) -> list[str]:

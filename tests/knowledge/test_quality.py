@@ -157,6 +157,18 @@ def test_a_three_letter_acronym_is_not_guessed_at(tmp_path: Path) -> None:
     assert "nil" in engine.parse("Que traverse le Nli ?").terms[-1].corrected
 
 
+@pytest.mark.parametrize(
+    "greeting", ["Salut ! ", "Bonjour, ", "hello, ", "Merci d'avance : ", "coucou "]
+)
+def test_a_greeting_or_thanks_around_a_question_changes_nothing(
+    engine: Engine, greeting: str
+) -> None:
+    # "salut" was a word the articles lack: "Salut ! C'est quoi Parler ?" abstained.
+    plain = engine.ask("C'est quoi Parler ?")
+    polite = engine.ask(greeting + "C'est quoi Parler ? Merci !")
+    assert polite.best is not None and polite.best.sentence == plain.best.sentence
+
+
 def test_weather_in_a_city_the_articles_do_not_name_is_not_answered(engine: Engine) -> None:
     assert engine.ask("Quel temps fait-il à Paris ?").abstained
 

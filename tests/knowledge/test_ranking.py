@@ -31,6 +31,10 @@ from knowledge.engine import Engine
         ("C quoi Epik ?", "epik"),
         ("parler c koi", "parler"),
         ("cest quoi AWS", "aws"),
+        # After a greeting.
+        ("Salut ! C'est quoi Parler ?", "parler"),
+        ("Bonjour, qui est John Matze ?", "john matze"),
+        ("hello, who is John Matze?", "john matze"),
     ],
 )
 def test_definition_question_names_its_subject(question: str, subject: str) -> None:
@@ -47,6 +51,7 @@ def test_definition_question_names_its_subject(question: str, subject: str) -> N
         "Qui est le premier ministre du pays qui a signé le traité en 1990 ?",
         "De quoi parle l'article ?",
         "koi de neuf",
+        "Salut Epik",
     ],
 )
 def test_other_questions_are_not_definition_questions(question: str) -> None:
