@@ -4,19 +4,26 @@ The saved corpus, indexes and sentences were .npz files: a zip member, a format 
 parsed with `ast` and a separate read per array, about 0.15 ms each and 5 ms of a
 10 ms start at 761 passages. Here the whole file is read into one buffer and every
 array is a view of it. No pickle, like .npz; the header says each array's dtype,
-shape and place, and anything that does not fit raises ValueError.
+shape and place, and anything that does not fit raises ValueError. The header also
+holds the arrays' CRC-32: a byte damaged inside a saved text decodes as nothing valid,
+and only a checksum tells it at load (about 4 GB/s, half a second for the 2 GB of a
+million passages), where the saved thing can still be rebuilt.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+import zlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-MAGIC = b"parler-qa arrays 1\n"
+# 2: the header holds the arrays' CRC-32.
+FORMAT_VERSION = 2
+MAGIC = b"parler-qa arrays %d\n" % FORMAT_VERSION
 _LENGTH_BYTES = 8
 # Arrays start on this boundary, as numpy and SIMD code prefer.
 _ALIGN = 64
@@ -30,9 +37,14 @@ def save_arrays(path: Path, meta: Mapping[str, Any], arrays: Mapping[str, np.nda
     for name, array in contiguous.items():
         places[name] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
         offset += -(-array.nbytes // _ALIGN) * _ALIGN
-    header = json.dumps({"meta": dict(meta), "arrays": places}, ensure_ascii=False).encode()
+    header = json.dumps(
+        {"meta": dict(meta), "arrays": places, "crc32": _crc32(contiguous.values())},
+        ensure_ascii=False,
+    ).encode()
     start = -(-(len(MAGIC) + _LENGTH_BYTES + len(header)) // _ALIGN) * _ALIGN
-    tmp = path.with_name(path.name + ".tmp")
+    # Each writer its own temporary file: processes starting together on an empty
+    # folder all save, and the last rename wins with a whole file.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         handle.write(MAGIC + len(header).to_bytes(_LENGTH_BYTES, "little") + header)
         handle.write(b"\0" * (start - handle.tell()))
@@ -73,4 +85,15 @@ def load_arrays(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             arrays[name] = np.empty(shape, dtype=dtype)
             continue
         arrays[name] = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset).reshape(shape)
+    if header.get("crc32") != _crc32(arrays.values()):
+        raise ValueError("damaged (its checksum does not match)")
     return header["meta"], arrays
+
+
+def _crc32(arrays: Iterable[np.ndarray]) -> int:
+    """The CRC-32 of the arrays' bytes, one after the other (padding left out)."""
+    crc = 0
+    for array in arrays:
+        if array.size:
+            crc = zlib.crc32(memoryview(np.ascontiguousarray(array)).cast("B"), crc)
+    return crc

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
@@ -18,6 +19,7 @@ from knowledge import corpus as corpus_module
 from knowledge import glossary as glossary_module
 from knowledge import sentences
 from knowledge.analysis import Analyzer, PairAnalyzer
+from knowledge.arrayfile import FORMAT_VERSION as ARRAYS_FORMAT
 from knowledge.corpus import ARTICLE_SUFFIXES, CATALOG_NAME, Corpus, load_corpus
 from knowledge.errors import IndexLoadError
 from knowledge.glossary import DEFAULT_GLOSSARY, Glossary, load_glossary
@@ -41,8 +43,12 @@ ENGINE_VERSION = "0.1.0"
 # version of a corpus leaves its own (2.7 GB at a million passages), and a folder that
 # only grows would fill the operator's disk.
 UNUSED_DAYS = 7
-_SAVED_PREFIXES = ("corpus-", "index-", "sentences-", "glossary-")
-_SAVED_SUFFIXES = (".arrays", ".npz", ".json", ".tmp")
+# The names this module saves under (a key's first 20 hex digits; .npz from older
+# versions; a writer's temporary file): nothing else in the folder is ever deleted.
+_SAVED_NAME = re.compile(
+    r"(?:(?:corpus|index|sentences)-[0-9a-f]{20}\.(?:arrays|npz)|glossary-[0-9a-f]{20}\.json)"
+    r"(?:\.\d+)?(?:\.tmp)?"
+)
 
 
 def corpus_digest(corpus: Corpus) -> str:
@@ -96,7 +102,7 @@ def prune(cache_dir: Path, unused_days: float = UNUSED_DAYS) -> int:
     except OSError:
         return 0
     for entry in entries:
-        if not (entry.name.startswith(_SAVED_PREFIXES) and entry.name.endswith(_SAVED_SUFFIXES)):
+        if not _SAVED_NAME.fullmatch(entry.name):
             continue
         try:
             stat = entry.stat(follow_symlinks=False)
@@ -123,7 +129,8 @@ def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
     except OSError:
         corpus = load_corpus(path)  # says clearly what is wrong with the path
         return corpus, corpus_digest(corpus)
-    key = hashlib.sha256(f"{FORMAT_VERSION}:{CORPUS_FORMAT}:{source}".encode()).hexdigest()
+    formats = f"{FORMAT_VERSION}:{CORPUS_FORMAT}:{ARRAYS_FORMAT}"
+    key = hashlib.sha256(f"{formats}:{source}".encode()).hexdigest()
     saved = cache_dir / f"corpus-{key[:20]}.arrays"
     if saved.exists():
         try:
@@ -153,6 +160,7 @@ def index_key(
         "version": ENGINE_VERSION,
         "analysis": _analysis_fingerprint(),
         "format": FORMAT_VERSION,
+        "arrays": ARRAYS_FORMAT,
         "analyzer": analyzer.name,
         "options": asdict(options),
         "corpus": digest_of_corpus,
@@ -220,6 +228,7 @@ def sentences_key(analyzer: Analyzer, digest_of_corpus: str) -> str:
         "analysis": _analysis_fingerprint(),
         "format": FORMAT_VERSION,
         "sentences": SENTENCES_FORMAT,
+        "arrays": ARRAYS_FORMAT,
         "analyzer": analyzer.name,
         "corpus": digest_of_corpus,
     }
@@ -275,7 +284,7 @@ def cached_glossary(path: str | Path | None, cache_dir: Path) -> Glossary:
             log.warning("re-reading the glossary: %s: %s", saved, exc)
     glossary = load_glossary(path)
     data = {"groups": glossary.groups, "cues": glossary.cues}
-    tmp = saved.with_name(saved.name + ".tmp")
+    tmp = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
     try:
         saved.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

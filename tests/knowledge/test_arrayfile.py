@@ -44,3 +44,15 @@ def test_a_zip_file_is_not_taken_for_arrays(tmp_path: Path) -> None:
     np.savez(path, values=np.arange(3))
     with pytest.raises(ValueError, match="not an arrays file"):
         load_arrays(path)
+
+
+def test_a_damaged_byte_inside_an_array_is_refused(tmp_path: Path) -> None:
+    # Structure intact, contents not: a saved text would decode as garbage later.
+    path = tmp_path / "saved.arrays"
+    text = np.frombuffer(b"John Matze, PDG de Parler", dtype=np.uint8)
+    save_arrays(path, {"key": "k"}, {"text": text})
+    data = bytearray(path.read_bytes())
+    data[data.index(b"Matze")] = 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="checksum"):
+        load_arrays(path)

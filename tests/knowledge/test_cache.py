@@ -241,23 +241,47 @@ def _age(path: Path, days: float) -> None:
     os.utime(path, (then, then))
 
 
+def test_a_byte_damaged_inside_a_saved_text_is_read_again_with_a_warning(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Once loaded as valid: every answer then failed decoding it, start after start.
+    cache = tmp_path / "cache"
+    expected = ranking(Engine.from_corpus(corpus, cache_dir=cache))
+    [saved] = cache.glob("corpus-*.arrays")
+    data = bytearray(saved.read_bytes())
+    start = data.index(b"Matze")
+    data[start : start + 5] = b"\xff" * 5
+    saved.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert "re-reading the corpus" in caplog.text and "checksum" in caplog.text
+    assert ranking(engine) == expected
+    assert engine.ask("Qui est John Matze ?").best is not None
+
+
 def test_saved_files_no_start_used_for_a_week_are_deleted(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     Engine.from_corpus(corpus, cache_dir=cache)
     in_use = set(cache.iterdir())
     stale = [cache / "index-0123456789abcdef0123.arrays", cache / "corpus-00000000000000000000.npz"]
     recent = cache / "sentences-11111111111111111111.arrays"
-    unrelated = cache / "notes.txt"
-    for path in (*stale, recent, unrelated):
+    stale.append(cache / "glossary-22222222222222222222.json.4242.tmp")  # a crashed save
+    # Someone else's files, in a shared folder, named much like the saved ones.
+    unrelated = [
+        cache / name
+        for name in ("notes.txt", "index-notes.json", "corpus-backup.json",
+                     "glossary-mine.json", "sentences-x.tmp")
+    ]  # fmt: skip
+    for path in (*stale, recent, *unrelated):
         path.write_bytes(b"x")
-    for path in (*stale, unrelated):
+    for path in (*stale, *unrelated):
         _age(path, days=UNUSED_DAYS + 1)
     _age(recent, days=UNUSED_DAYS - 1)
 
     Engine.from_corpus(corpus, cache_dir=cache)
 
     assert not any(path.exists() for path in stale)
-    assert recent.exists() and unrelated.exists()
+    assert recent.exists() and all(path.exists() for path in unrelated)
     assert in_use <= set(cache.iterdir())
 
 
