@@ -20,7 +20,7 @@ from knowledge import glossary as glossary_module
 from knowledge import sentences
 from knowledge.analysis import Analyzer, PairAnalyzer
 from knowledge.arrayfile import FORMAT_VERSION as ARRAYS_FORMAT
-from knowledge.corpus import ARTICLE_SUFFIXES, CATALOG_NAME, Corpus, load_corpus
+from knowledge.corpus import CATALOG_NAME, Corpus, is_article_file, load_corpus
 from knowledge.errors import IndexLoadError
 from knowledge.glossary import DEFAULT_GLOSSARY, Glossary, load_glossary
 from knowledge.index import FORMAT_VERSION, Index, IndexOptions
@@ -70,11 +70,7 @@ def source_digest(path: Path) -> str:
     for module in (corpus_module, sentences):
         digest.update(Path(module.__file__ or "").read_bytes())
     if path.is_dir():
-        files = sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file() and (p.suffix in ARTICLE_SUFFIXES or p.name == CATALOG_NAME)
-        )
+        files = sorted(p for p in path.iterdir() if is_article_file(p) or (p.name == CATALOG_NAME))
     else:
         files = [path]
     for file in files:

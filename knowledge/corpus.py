@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
@@ -241,7 +242,7 @@ def _split_names(names: str) -> list[str]:
 
 
 def _load_folder(folder: Path) -> Corpus:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+    files = sorted(p for p in folder.iterdir() if is_article_file(p))
     catalog_path = folder / CATALOG_NAME
     catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
     warnings: list[str] = []
@@ -268,17 +269,25 @@ def _load_folder(folder: Path) -> Corpus:
     return Corpus(tuple(documents), tuple(passages), tuple(warnings))
 
 
+def is_article_file(path: Path) -> bool:
+    """A .txt or .md file, in any case ("NOTE.TXT")."""
+    return path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES
+
+
 def _read_utf8(file: Path, *, translate_newlines: bool = True) -> str:
-    """The file as text. Without `translate_newlines`, its bytes are decoded in one call
-    (twice as fast as a text-mode read) and "\\r\\n" stays as written: for callers that
-    only split it into lines, where both read the same."""
+    """The file as text, without the byte-order mark some editors write first. Without
+    `translate_newlines`, its bytes are decoded in one call (twice as fast as a
+    text-mode read) and "\\r\\n" stays as written: for callers that only split it into
+    lines, where both read the same."""
     try:
         if not translate_newlines:
-            return file.read_bytes().decode("utf-8")
-        return file.read_text(encoding="utf-8")
+            return file.read_bytes().decode("utf-8-sig")
+        return file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
+        data = file.read_bytes()
+        line = data.count(b"\n", 0, exc.start) + 1
         raise CorpusError(
-            f"{file}: not UTF-8 text (byte {exc.start}); save the article as UTF-8"
+            f"{file}, line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         ) from None
     except OSError as exc:
         raise CorpusError(f"{file}: cannot be read ({exc.strerror})") from None
@@ -303,31 +312,53 @@ def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
     for key, entry in data.items():
         if not isinstance(entry, dict):
             raise CorpusError(f"{path}: entry {key!r} must be a mapping (title, date, sources)")
-        sources = entry.get("sources", [])
-        if isinstance(sources, str):
-            sources = [sources]
-        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-            raise CorpusError(f"{path}: entry {key!r}: sources must be a list of names")
-        catalog[str(key)] = entry
+        where = f"{path}: entry {key!r}"
+        catalog[str(key)] = {
+            **{name: _text_field(entry.get(name), name, where) for name in _TEXT_FIELDS},
+            "sources": _texts_field(entry.get("sources"), "sources", where),
+            "questions": _texts_field(entry.get("questions"), "questions", where),
+        }
     return catalog
+
+
+# Metadata given as one text each; a number or a date is read as text ("2021-03").
+_TEXT_FIELDS = ("title", "date", "lang", "url")
+
+
+def _text_field(value: Any, name: str, where: str) -> str | None:
+    """A metadata value as text, or None when absent; CorpusError for a list or a
+    mapping (a title of two lines, a url list), which would show as Python code."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str | int | float | datetime.date):
+        return str(value)
+    raise CorpusError(f"{where}: {name} must be one text, not {type(value).__name__}")
+
+
+def _texts_field(value: Any, name: str, where: str) -> tuple[str, ...]:
+    """A list of texts (one alone counts as a list of one, not of its letters)."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str | int | float) else value
+    if not isinstance(items, list) or not all(isinstance(i, str | int | float) for i in items):
+        raise CorpusError(f"{where}: {name} must be a list of texts")
+    return tuple(str(i) for i in items if str(i).strip())
 
 
 def _document_from(
     doc_id: str, file: Path, parsed: ParsedArticle, entry: dict[str, Any]
 ) -> Document:
     first_line = next(iter(parsed.paragraphs), ("", None))[0]
-    title = str(entry.get("title") or parsed.headline or _short_title(first_line) or doc_id)
-    date = entry.get("date", parsed.date)
-    sources = tuple(dict.fromkeys([*entry.get("sources", []), *parsed.sources]))
+    title = entry.get("title") or parsed.headline or _short_title(first_line) or doc_id
     return Document(
         id=doc_id,
         title=title,
-        date=str(date) if date is not None else None,
-        lang=str(entry.get("lang", "fr")),
-        sources=sources,
+        date=entry.get("date") or parsed.date,
+        lang=entry.get("lang") or "fr",
+        sources=tuple(dict.fromkeys([*entry.get("sources", ()), *parsed.sources])),
         path=str(file),
         url=entry.get("url"),
-        questions=tuple(str(q) for q in entry.get("questions") or ()),
+        questions=entry.get("questions", ()),
     )
 
 
@@ -347,7 +378,9 @@ def _load_jsonl(path: Path) -> Corpus:
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: set[str] = set()
-    lines = _read_utf8(path, translate_newlines=False).splitlines()
+    # "\\n" only: JSON strings may hold U+2028 or U+0085, which splitlines() also
+    # splits at ("\\r" before "\\n" is white space to JSON).
+    lines = _read_utf8(path, translate_newlines=False).split("\n")
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -366,17 +399,18 @@ def _load_jsonl(path: Path) -> Corpus:
         seen.add(doc_id)
         text = str(record["text"])
         parsed = parse_article(text)
-        source = record.get("source")
-        sources = tuple(source) if isinstance(source, list) else ((source,) if source else ())
+        where = f"{path}, line {number}"
+        fields = {name: _text_field(record.get(name), name, where) for name in _TEXT_FIELDS}
+        sources = _texts_field(record.get("source"), "source", where)
         documents.append(
             Document(
                 id=doc_id,
-                title=str(record.get("title") or parsed.headline or _short_title(text)),
-                date=str(record["date"]) if record.get("date") else parsed.date,
-                lang=str(record.get("lang", "fr")),
-                sources=tuple(dict.fromkeys([*map(str, sources), *parsed.sources])),
+                title=fields["title"] or parsed.headline or _short_title(text),
+                date=fields["date"] or parsed.date,
+                lang=fields["lang"] or "fr",
+                sources=tuple(dict.fromkeys([*sources, *parsed.sources])),
                 path=str(path),
-                url=record.get("url"),
+                url=fields["url"],
             )
         )
         passages.extend(_passages_of(doc_id, parsed.paragraphs))

@@ -92,12 +92,25 @@ def _stripped(piece: str) -> tuple[int, int]:
     return (left, right) if left < right else (0, 0)
 
 
+# A "sentence" longer than this is text without sentence punctuation (a list, a dump):
+# it is cut between words, where a real sentence, however long, stays whole.
+LONGEST_SENTENCE = 10_000
+
+
 def chunk_sentences(text: str, max_chars: int) -> list[str]:
     """Groups consecutive sentences into chunks of at most `max_chars` (one long sentence
-    stays whole: cutting mid-sentence would break the key sentence)."""
+    stays whole: cutting mid-sentence would break the key sentence; past
+    LONGEST_SENTENCE it is cut between words into chunks of `max_chars`)."""
     if len(text) <= max_chars:
         return [text.strip()] if text.strip() else []
-    return pack(split_sentences(text), max_chars)
+    sentences = [
+        piece
+        for sentence in split_sentences(text)
+        for piece in (
+            [sentence] if len(sentence) <= LONGEST_SENTENCE else pack(sentence.split(), max_chars)
+        )
+    ]
+    return pack(sentences, max_chars)
 
 
 def pack(pieces: Iterable[str], max_chars: int, separator: str = " ") -> list[str]:

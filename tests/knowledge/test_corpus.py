@@ -1,3 +1,4 @@
+import json
 import re
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def test_non_utf8_article_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "latin1.txt").write_bytes("Un réseau social écarté.".encode("latin-1"))
-    with pytest.raises(CorpusError, match=r"latin1\.txt: not UTF-8"):
+    with pytest.raises(CorpusError, match=r"latin1\.txt, line 1: not UTF-8"):
         load_corpus(folder)
 
 
@@ -158,8 +159,9 @@ def test_jsonl_lines_read_the_same_whatever_the_line_endings(tmp_path: Path) -> 
 
 def test_jsonl_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_bytes('{"id": "x1", "text": "Épik"}'.encode("latin-1"))
-    with pytest.raises(CorpusError, match=r"c\.jsonl: not UTF-8 text \(byte 22\)"):
+    good = b'{"id": "x0", "text": "Parler"}\n'
+    path.write_bytes(good * 2 + '{"id": "x1", "text": "Épik"}'.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"c\.jsonl, line 3: not UTF-8 text \(byte 84\)"):
         load_corpus(path)
 
 
@@ -190,3 +192,61 @@ def test_an_article_is_found_by_its_id_as_users_type_it(seeds) -> None:
 def test_an_id_of_odd_digits_is_simply_not_found(seeds, typed: str) -> None:
     # Digits int() refuses (a superscript, thousands of them) or that are not ASCII.
     assert seeds.find_document(typed) is None
+
+
+def test_a_byte_order_mark_is_not_part_of_the_article(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = "date 2022-05 Les abeilles produisent du miel. Elles vivent en colonies."
+    (folder / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    corpus = load_corpus(folder)
+    assert corpus.documents[0].date == "2022-05"
+    assert not any("\ufeff" in p.text for p in corpus.passages)
+    jsonl = tmp_path / "bom.jsonl"
+    jsonl.write_bytes(b"\xef\xbb\xbf" + b'{"id": "a", "text": "Les abeilles."}\n')
+    assert load_corpus(jsonl).documents[0].id == "a"
+
+
+def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path: Path) -> None:
+    # json.dumps(..., ensure_ascii=False) writes U+2028 as is; splitlines() cut there.
+    path = tmp_path / "c.jsonl"
+    record = {"id": "a", "text": "Première ligne.\u2028Deuxième ligne.\x85Fin."}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "Deuxième ligne." in load_corpus(path).passages[0].text
+
+
+def test_upper_case_suffixes_are_articles_too(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "NOTE.TXT", "Un paragraphe sur Parler et Amazon.")
+    write_article(folder, "autre.Md", "Un autre paragraphe sur Amazon.")
+    assert sorted(d.id for d in load_corpus(folder).documents) == ["NOTE", "autre"]
+
+
+def test_catalog_fields_of_the_wrong_shape_are_named_or_read_sensibly(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Un paragraphe sur Parler et Amazon.")
+    catalog = folder / "catalog.yaml"
+    catalog.write_text('a: {title: Titre, questions: "Pourquoi ?"}\n', encoding="utf-8")
+    # One question, not one per letter.
+    assert load_corpus(folder).documents[0].questions == ("Pourquoi ?",)
+    catalog.write_text("a: {title: [un, deux]}\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"entry 'a': title must be one text"):
+        load_corpus(folder)
+
+
+def test_jsonl_fields_of_the_wrong_shape_are_named_with_their_line(tmp_path: Path) -> None:
+    # A url list once reached Discord's renderer and failed every answer from the article.
+    path = tmp_path / "c.jsonl"
+    records = [{"id": "a", "text": "Parler."}, {"id": "b", "text": "Amazon.", "url": ["x"]}]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"c\.jsonl, line 2: url must be one text"):
+        load_corpus(path)
+
+
+def test_text_without_sentence_punctuation_is_cut_between_words(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "mot " * 100_000}), encoding="utf-8")
+    passages = load_corpus(path).passages
+    assert len(passages) > 300
+    assert all(len(p.text) <= 1200 for p in passages)
+    assert sum(p.text.count("mot") for p in passages) == 100_000
