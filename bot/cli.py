@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_flag(ask)
 
     evaluate = commands.add_parser("eval", help="score a question file (hit@k, MRR, latency)")
-    evaluate.add_argument("file", type=Path, help="question file (shared/eval/README.md)")
+    evaluate.add_argument("file", type=Path, help="question file (README.md, Question files)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument(
         "--explain", action="store_true", help="for each miss, the expected passage vs the winner"
@@ -82,9 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _corpus_flag(parser: argparse.ArgumentParser) -> None:
+    # Parsed with the settings: "" is the bundled seeds there, as an empty QA_CORPUS is.
     parser.add_argument(
         "--corpus",
-        type=Path,
         default=None,
         metavar="PATH",
         help="folder of articles or .jsonl file (default: the bundled seeds)",
@@ -103,7 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings(overrides={"corpus": getattr(args, "corpus", None)})
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        # A terminal shows warnings and errors; QA_LOG_LEVEL=ERROR quiets the warnings
+        # (the bot's own log, `run`, shows QA_LOG_LEVEL's level, INFO by default).
+        level = max(logging.WARNING, getattr(logging, settings.log_level))
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
         if args.command is None and not settings.discord_token:
             print("No DISCORD_TOKEN configured: starting the terminal REPL.", file=sys.stderr)
             args.command = "repl"

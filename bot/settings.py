@@ -141,13 +141,16 @@ def _int_tuple(value: Any) -> tuple[int, ...]:
     return tuple(int(part) for part in str(value).replace(",", " ").split())
 
 
-def _optional_path(value: Any) -> Path | None:
-    """A path, or None for "off"/"none" (e.g. QA_INDEX_CACHE=off: never save an index).
-    YAML reads an unquoted off, no or false as False, and an empty value as None."""
-    if value is None or value is False:
+def _index_cache(value: Any) -> Path | None:
+    """A folder, or None for "off"/"none" (QA_INDEX_CACHE=off: never save an index).
+    YAML reads an unquoted off, no or false as False; left empty (`index_cache:`, read
+    as None), it is the default folder, as an empty QA_INDEX_CACHE is."""
+    if value is False:
         return None
-    text = _path_text(value)
-    return None if text.lower() in ("", "off", "none", "false", "no") else Path(text).expanduser()
+    text = "" if value is None else _path_text(value)
+    if not text:
+        return default_index_cache()
+    return None if text.lower() in ("off", "none", "false", "no") else Path(text).expanduser()
 
 
 def _path_text(value: Any) -> str:
@@ -179,7 +182,7 @@ _PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "discord_guild_id": (_whole, _WHOLE),
     "corpus": (_corpus_path, "a path"),
     "glossary": (_glossary_path, "a path (empty: the bundled glossary)"),
-    "index_cache": (_optional_path, "a path or off"),
+    "index_cache": (_index_cache, "a path or off"),
     "min_coverage": (_number, _NUMBER),
     "min_evidence": (_number, _NUMBER),
     "top_k": (_whole, _WHOLE),
@@ -253,7 +256,7 @@ def load_settings(
     settings_file = variable(SETTINGS_FILE_VARIABLE)
     if settings_file and settings_file[0]:
         path_text, via = settings_file
-        path = Path(path_text)
+        path = Path(path_text).expanduser()
         for name, raw in _read_yaml(path, f"{via.name}, {via.origin}").items():
             values[name] = raw
             sources[name] = _Source(name, ": ", f"settings file {path}")

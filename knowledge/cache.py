@@ -67,6 +67,8 @@ def source_digest(path: Path) -> str:
     code: everything its passages come from. Hashing bytes is far quicker than parsing
     them, so an unchanged corpus is recognised before it is read."""
     digest = hashlib.sha256(ENGINE_VERSION.encode())
+    # Where it is, too: a saved corpus names its files' paths.
+    digest.update(str(path.resolve()).encode("utf-8", "surrogatepass") + b"\x00")
     for module in (corpus_module, sentences):
         digest.update(Path(module.__file__ or "").read_bytes())
     if path.is_dir():
@@ -114,6 +116,26 @@ def prune(cache_dir: Path, unused_days: float = UNUSED_DAYS) -> int:
     return removed
 
 
+# Folders a save already failed in: a start saves up to five files, and an unwritable
+# folder is one problem, told once.
+_UNWRITABLE: set[Path] = set()
+
+
+def _could_not_save(what: str, path: Path, exc: OSError) -> None:
+    folder = path.parent
+    if folder in _UNWRITABLE:
+        log.debug("could not save the %s to %s: %s", what, path, exc)
+        return
+    _UNWRITABLE.add(folder)
+    log.warning(
+        "could not save the %s to %s: %s (answers still work, rebuilt at each start; "
+        "further failures to save there are not reported)",
+        what,
+        path,
+        exc,
+    )
+
+
 def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
     """The corpus, read from its saved copy when its files are unchanged (else parsed
     and saved), with the digest its indexes are keyed on.
@@ -143,7 +165,7 @@ def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
         saved.parent.mkdir(parents=True, exist_ok=True)
         save_corpus(corpus, saved, key)
     except OSError as exc:
-        log.warning("could not save the corpus to %s: %s", saved, exc)
+        _could_not_save("corpus", saved, exc)
     return corpus, source
 
 
@@ -212,7 +234,7 @@ def _load_or_build(
         path.parent.mkdir(parents=True, exist_ok=True)
         built.save(path, key)
     except OSError as exc:
-        log.warning("could not save the %s to %s: %s", what, path, exc)
+        _could_not_save(what, path, exc)
     return built
 
 
@@ -286,5 +308,5 @@ def cached_glossary(path: str | Path | None, cache_dir: Path) -> Glossary:
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(saved)
     except OSError as exc:
-        log.warning("could not save the glossary to %s: %s", saved, exc)
+        _could_not_save("glossary", saved, exc)
     return glossary

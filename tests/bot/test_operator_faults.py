@@ -363,6 +363,56 @@ def test_yaml_off_and_empty_values_mean_what_the_environment_means(tmp_path: Pat
     assert settings.index_cache is None
     assert settings.corpus == Settings().corpus  # the bundled seeds
     assert settings.glossary is None  # the bundled glossary
+    # Left empty, the cache is the default folder, as an empty QA_INDEX_CACHE is.
+    settings_file.write_text("index_cache:\n", encoding="utf-8")
+    settings = load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)
+    assert settings.index_cache == Settings().index_cache is not None
+
+
+def test_the_settings_file_variable_expands_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "s.yaml").write_text("top_k: 7\n", encoding="utf-8")
+    settings = load_settings(environ={"QA_SETTINGS_FILE": "~/s.yaml"}, env_file=None)
+    assert settings.top_k == 7
+
+
+def test_an_empty_corpus_flag_is_the_bundled_seeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "" once became ".": run from the project, README.md was the only article.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.md").write_text("Une note sans rapport.", encoding="utf-8")
+    code, out, _ = run_cli(["ask", "Qui est John Matze ?", "--corpus", "", "--json"], capsys)
+    assert code == EXIT_OK
+    assert '"id": "003"' in out or '"id": "001"' in out
+
+
+def test_log_level_error_quiets_the_terminal_warnings(tmp_path: Path) -> None:
+    # In its own process: logging is configured once per process.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Un paragraphe sur Parler et Amazon.", encoding="utf-8")
+    (folder / "catalog.yaml").write_text('b: {title: "Sans article"}\n', encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "DISCORD_"))}
+    env.update({"PYTHONPATH": str(root), "QA_INDEX_CACHE": "off"})
+
+    def warnings_with(level: str | None) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "Parler", "--corpus", str(folder)],
+            cwd=tmp_path,
+            env={**env, "QA_LOG_LEVEL": level} if level else env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == EXIT_OK
+        return result.stderr
+
+    assert "no article file" in warnings_with(None)  # a warning, shown by default
+    assert "no article file" not in warnings_with("ERROR")
 
 
 @pytest.mark.parametrize(
