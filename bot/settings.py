@@ -7,6 +7,7 @@ import logging
 import math
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -15,7 +16,17 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BUNDLED_SEEDS = PROJECT_ROOT / "seeds"
+
+
+def _bundled_seeds() -> Path:
+    """The articles shipped with the bot: beside `bot/` in a checkout (and an editable
+    install), else where a wheel installs them (pyproject's data-files)."""
+    checkout = PROJECT_ROOT / "seeds"
+    installed = Path(sys.prefix) / "share" / "parler-qa" / "seeds"
+    return installed if not checkout.is_dir() and installed.is_dir() else checkout
+
+
+BUNDLED_SEEDS = _bundled_seeds()
 SETTINGS_FILE_VARIABLE = "QA_SETTINGS_FILE"
 
 

@@ -435,3 +435,19 @@ def test_a_glossary_cannot_be_turned_off(tmp_path: Path) -> None:
     settings_file.write_text("glossary: off\n", encoding="utf-8")
     with pytest.raises(SettingsError, match=r"glossary: false .*expected a path"):
         load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)
+
+
+def test_an_installed_bot_finds_the_articles_it_was_installed_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install .` copies no seeds/ beside bot/: the wheel puts them under its prefix.
+    from bot import settings as settings_module
+
+    installed = tmp_path / "prefix" / "share" / "parler-qa" / "seeds"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(settings_module, "PROJECT_ROOT", tmp_path / "site-packages")
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "prefix"))
+    assert settings_module._bundled_seeds() == installed
+    # In a checkout, the seeds beside bot/ win.
+    (tmp_path / "site-packages" / "seeds").mkdir(parents=True)
+    assert settings_module._bundled_seeds() == tmp_path / "site-packages" / "seeds"
