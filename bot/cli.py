@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_flag(repl)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    _corpus_flag(run)
     for command in (ask, evaluate, repl, run):
         command.set_defaults(usage_of=command)
     return parser

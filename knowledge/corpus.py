@@ -391,6 +391,8 @@ def _load_jsonl(path: Path) -> Corpus:
         if not isinstance(record, dict):
             raise CorpusError(f"{path}, line {number}: expected an object with id, title, text")
         missing = [k for k in ("id", "text") if not isinstance(record.get(k), str | int)]
+        if not missing and not str(record["id"]).strip():
+            missing = ["id"]  # an empty id names no article (/source, buttons)
         if missing:
             raise CorpusError(f"{path}, line {number}: missing field(s) {', '.join(missing)}")
         doc_id = str(record["id"])

@@ -451,3 +451,12 @@ def test_an_installed_bot_finds_the_articles_it_was_installed_with(
     # In a checkout, the seeds beside bot/ win.
     (tmp_path / "site-packages" / "seeds").mkdir(parents=True)
     assert settings_module._bundled_seeds() == tmp_path / "site-packages" / "seeds"
+
+
+def test_run_takes_the_corpus_flag_like_the_other_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Once "unrecognized arguments" (exit 2); without a token it now stops at the token.
+    code, _, err = run_cli(["run", "--corpus", "elsewhere.jsonl"], capsys)
+    assert code == EXIT_TOKEN
+    assert "DISCORD_TOKEN" in err

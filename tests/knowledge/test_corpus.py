@@ -250,3 +250,11 @@ def test_text_without_sentence_punctuation_is_cut_between_words(tmp_path: Path) 
     assert len(passages) > 300
     assert all(len(p.text) <= 1200 for p in passages)
     assert sum(p.text.count("mot") for p in passages) == 100_000
+
+
+@pytest.mark.parametrize("record", [{"text": "Parler."}, {"id": " ", "text": "Parler."}])
+def test_a_jsonl_record_without_an_id_is_named(tmp_path: Path, record: dict) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"c\.jsonl, line 1: missing field\(s\) id"):
+        load_corpus(path)
