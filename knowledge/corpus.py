@@ -254,12 +254,14 @@ def _load_folder(folder: Path) -> Corpus:
         if doc_id in seen:
             raise CorpusError(f"two articles in {folder} share the id {doc_id!r}: rename one")
         seen.add(doc_id)
-        text = _read_utf8(file)
+        front, text = _front_matter(file, _read_utf8(file))
         parsed = parse_article(text)
         entry = catalog.get(doc_id)
-        if entry is None and catalog:
+        if entry is None and catalog and not front:
             warnings.append(f"{file.name}: no entry in {catalog_path}; title taken from its text")
-        document = _document_from(doc_id, file, parsed, entry or {})
+        # The catalog's entry, then the file's own front matter, then its text.
+        given = {name: value for name, value in (entry or {}).items() if value}
+        document = _document_from(doc_id, file, parsed, {**front, **given})
         documents.append(document)
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
     for missing in sorted(set(catalog) - seen):
@@ -267,6 +269,30 @@ def _load_folder(folder: Path) -> Corpus:
         hint = ' (quote ids in catalog.yaml, "014":)' if missing.isdigit() else ""
         warnings.append(f"{catalog_path}: entry {missing!r} has no article file in {folder}{hint}")
     return Corpus(tuple(documents), tuple(passages), tuple(warnings))
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def _front_matter(file: Path, text: str) -> tuple[dict[str, Any], str]:
+    """A Markdown file's YAML front matter (`---` lines around `title:`, `date:`...)
+    read as its catalog entry, and the text after it; ({}, text) without one."""
+    match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if not match:
+        return {}, text
+    try:
+        data = load_yaml(match.group(1))
+    except yaml.YAMLError:
+        return {}, text  # not front matter after all: the text as written
+    if not isinstance(data, dict):
+        return {}, text
+    where = f"{file}: front matter"
+    entry = {name: _text_field(data.get(name), name, where) for name in _TEXT_FIELDS}
+    entry = {name: value for name, value in entry.items() if value is not None}
+    for name in ("sources", "questions"):
+        if data.get(name) is not None:
+            entry[name] = _texts_field(data.get(name), name, where)
+    return entry, text.replace("\r\n", "\n")[match.end() :]
 
 
 def is_article_file(path: Path) -> bool:

@@ -258,3 +258,20 @@ def test_a_jsonl_record_without_an_id_is_named(tmp_path: Path, record: dict) -> 
     path.write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(CorpusError, match=r"c\.jsonl, line 1: missing field\(s\) id"):
         load_corpus(path)
+
+
+def test_markdown_front_matter_is_the_articles_metadata(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    text = (
+        "---\ntitle: Les volcans d'Europe\ndate: 2023-01-10\nsources: [AFP, Le Monde]\n---\n"
+        "L'Etna est le volcan le plus actif d'Europe. Il domine la Sicile.\n"
+    )
+    write_article(folder, "volcans.md", text)
+    [document] = load_corpus(folder).documents
+    assert (document.title, document.date) == ("Les volcans d'Europe", "2023-01-10")
+    assert document.sources == ("AFP", "Le Monde")
+    assert load_corpus(folder).passages[0].text.startswith("L'Etna est")
+    # The catalog still wins where it says something.
+    (folder / "catalog.yaml").write_text('volcans: {title: "Titre du catalogue"}\n', "utf-8")
+    [document] = load_corpus(folder).documents
+    assert (document.title, document.date) == ("Titre du catalogue", "2023-01-10")
