@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.formats import answer_text, citation, clean_input, document_listing, too_long
 from bot.settings import Settings
 from bot.smalltalk import small_talk, small_talk_reply
 from knowledge.engine import Engine
+
+if TYPE_CHECKING:
+    from prompt_toolkit.history import History
 
 log = logging.getLogger(__name__)
 
@@ -136,17 +140,35 @@ class Repl:
         print(text, file=self.stdout, flush=True)
 
 
+def tolerant_history(path: Path) -> History:
+    """prompt_toolkit's file history, but a file it cannot read or write (left owned by
+    root by a `sudo` run, a folder in its place) costs the history, not the session:
+    prompt_toolkit would raise from the prompt, or loop on "Press ENTER to continue"."""
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    class TolerantFileHistory(FileHistory):
+        def load_history_strings(self) -> Iterable[str]:
+            try:
+                return list(super().load_history_strings())
+            except OSError:
+                return []
+
+        def store_string(self, string: str) -> None:
+            with contextlib.suppress(OSError):
+                super().store_string(string)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return InMemoryHistory()
+    return TolerantFileHistory(str(path))
+
+
 def _prompt_toolkit_lines() -> Iterator[str]:
     """Line editing and a persistent history; Ctrl-C clears the line, Ctrl-D leaves."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory, InMemoryHistory
 
-    try:
-        HISTORY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        history = FileHistory(str(HISTORY_FILE))
-    except OSError:
-        history = InMemoryHistory()
-    session: PromptSession[str] = PromptSession(history=history)
+    session: PromptSession[str] = PromptSession(history=tolerant_history(HISTORY_FILE))
     prompt: Callable[[], str] = lambda: session.prompt(PROMPT)  # noqa: E731
     while True:
         try:

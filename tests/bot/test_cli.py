@@ -400,3 +400,18 @@ def test_help_ends_with_examples_to_copy(capsys: pytest.CaptureFixture[str]) -> 
     assert exited.value.code == 0
     assert 'python -m bot ask "Pourquoi Amazon a-t-il suspendu Parler ?"' in out
     assert ".env.example" in out
+
+
+def test_repl_history_that_cannot_be_read_or_written_costs_only_the_history(
+    tmp_path: Path,
+) -> None:
+    from bot.repl import tolerant_history
+
+    blocked = tmp_path / "history"
+    blocked.mkdir()  # a folder where the history file should be
+    history = tolerant_history(blocked)
+    history.store_string("Qui est John Matze ?")  # no error
+    assert list(history.load_history_strings()) == []
+    working = tolerant_history(tmp_path / "state" / "history")
+    working.store_string("Qui est John Matze ?")
+    assert list(working.load_history_strings()) == ["Qui est John Matze ?"]
