@@ -20,6 +20,10 @@ NO_TOKEN = (
 )
 
 
+# discord.py's own plain format.
+PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
+
+
 class RedactToken(logging.Filter):
     """Replaces the token in any log line: discord.py never logs it, this makes sure a
     future library version or a stray debug line cannot either."""
@@ -48,7 +52,14 @@ def setup_logging(settings: Settings, token: str) -> None:
             root.removeHandler(handler)
     handler = logging.StreamHandler()
     handler.addFilter(RedactToken(token))
-    discord.utils.setup_logging(handler=handler, level=getattr(logging, settings.log_level))
+    level = getattr(logging, settings.log_level)
+    if handler.stream.isatty():
+        discord.utils.setup_logging(handler=handler, level=level)
+        return
+    # discord.py colours any stream in Docker, where logs usually go to a file or a
+    # collector that shows the escape codes as text: colours only on a terminal.
+    plain = logging.Formatter(PLAIN_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+    discord.utils.setup_logging(handler=handler, formatter=plain, level=level)
 
 
 def run_bot(settings: Settings, **client_options: object) -> int:

@@ -286,3 +286,21 @@ async def test_gateway_drop_in_the_middle_of_a_burst_loses_no_question(
     assert all(replied.count(q["id"]) == 1 for q in (*before, *after))
     assert len(standin.identified) == 1
     assert_clean(standin)
+
+
+def test_logs_sent_to_a_file_have_no_colour_codes_even_in_docker(
+    monkeypatch: pytest.MonkeyPatch, restore_logging: None
+):
+    # discord.py colours any stream inside Docker; a log file then holds escape codes.
+    import io
+
+    from bot.discord.run import setup_logging
+
+    monkeypatch.setattr(discord.utils, "is_docker", lambda: True)
+    captured = io.StringIO()
+    monkeypatch.setattr("sys.stderr", captured)
+    setup_logging(Settings(), token="s3cr3t")
+    logging.getLogger("bot.test").warning("a line for the log file, token s3cr3t")
+    text = captured.getvalue()
+    assert "a line for the log file" in text and "[token]" in text
+    assert "\x1b[" not in text
