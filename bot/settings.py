@@ -384,7 +384,9 @@ def _read_yaml(path: Path, named_by: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
-        raise SettingsError(f"settings file {path}{where}: malformed YAML") from None
+        problem = getattr(exc, "problem", None)
+        why = f" ({problem})" if problem else ""
+        raise SettingsError(f"settings file {path}{where}: malformed YAML{why}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

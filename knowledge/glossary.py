@@ -33,8 +33,12 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise GlossaryError(f"glossary not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GlossaryError(f"{path}: cannot be read as UTF-8 ({exc})") from None
+    except IsADirectoryError:
+        raise GlossaryError(f"{path} is a folder: the glossary is one YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         data = load_yaml(text) or {}
     except yaml.MarkedYAMLError as exc:

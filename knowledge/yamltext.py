@@ -11,6 +11,38 @@ import yaml
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _UniqueKeyLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key given twice in one mapping: YAML would keep the
+    last one silently (a catalog entry written twice, a setting set twice)."""
+
+
+def _mapping_without_repeats(loader: Any, node: yaml.MappingNode, deep: bool = False) -> Any:
+    # The mapping's own keys only: one may override a key merged in with "<<".
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            repeated = key in seen
+            seen.add(key)
+        except TypeError:  # an unhashable key: the constructor says so below
+            continue
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                node.start_mark,
+                f"found the key {key!r} twice",
+                key_node.start_mark,
+            )
+    return loader.construct_mapping(node, deep=deep)  # merges "<<" keys itself
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
+)
+
+
 def load_yaml(text: str) -> Any:
-    """`yaml.safe_load`, in C when available."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
+    """`yaml.safe_load`, in C when available, refusing repeated keys."""
+    return yaml.load(text, Loader=_UniqueKeyLoader)

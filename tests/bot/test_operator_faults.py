@@ -460,3 +460,13 @@ def test_run_takes_the_corpus_flag_like_the_other_commands(
     code, _, err = run_cli(["run", "--corpus", "elsewhere.jsonl"], capsys)
     assert code == EXIT_TOKEN
     assert "DISCORD_TOKEN" in err
+
+
+def test_a_setting_given_twice_in_the_settings_file_is_named(tmp_path: Path) -> None:
+    # YAML keeps the last of two equal keys without a word.
+    settings_file = tmp_path / "settings.yaml"
+    settings_file.write_text("top_k: 2\ncorpus:\ntop_k: 5\n", encoding="utf-8")
+    with pytest.raises(
+        SettingsError, match=r"line 3: malformed YAML \(found the key 'top_k' twice\)"
+    ):
+        load_settings(environ={"QA_SETTINGS_FILE": str(settings_file)}, env_file=None)

@@ -275,3 +275,11 @@ def test_markdown_front_matter_is_the_articles_metadata(tmp_path: Path) -> None:
     (folder / "catalog.yaml").write_text('volcans: {title: "Titre du catalogue"}\n', "utf-8")
     [document] = load_corpus(folder).documents
     assert (document.title, document.date) == ("Titre du catalogue", "2023-01-10")
+
+
+def test_a_catalog_entry_written_twice_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Un paragraphe sur Parler et Amazon.")
+    (folder / "catalog.yaml").write_text('"a": {title: Un}\n"a": {title: Deux}\n', "utf-8")
+    with pytest.raises(CorpusError, match=r"line 2: malformed YAML \(found the key 'a' twice\)"):
+        load_corpus(folder)

@@ -250,6 +250,11 @@ def test_malformed_glossary_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("synonymes: []\n", encoding="utf-8")
     with pytest.raises(GlossaryError, match="unknown section"):
         load_glossary(path)
+    with pytest.raises(GlossaryError, match="is a folder: the glossary is one YAML file"):
+        load_glossary(tmp_path)
+    path.write_bytes("terms: [[écarter, évincer]]".encode("latin-1"))
+    with pytest.raises(GlossaryError, match=r"not UTF-8 text \(byte 9\)"):
+        load_glossary(path)
 
 
 def test_bundled_glossary_loads() -> None:
