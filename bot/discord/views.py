@@ -171,7 +171,8 @@ class ListingPage(DynamicItem[Button], template=r"qa:list:(?P<page>\d+)"):
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             embed, pages = render.listing_embed(_client(interaction).engine.documents, self.page)
-            view = listing_view(self.page, pages)
+            # A reload may have left fewer pages than the button's: the last one is shown.
+            view = listing_view(min(self.page, pages - 1), pages)
             await interaction.response.edit_message(embed=embed, view=view)
         except Exception as error:
             await report_error(interaction, error)

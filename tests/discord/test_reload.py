@@ -131,3 +131,31 @@ async def test_sighup_reloads_the_articles(standin: StandIn, start_bot: StartBot
     assert "Matze" in await ask(standin, "Qui est John Matze ?")
     asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
     assert_clean(standin)
+
+
+async def test_a_list_button_left_from_before_a_reload_shows_the_last_page(
+    standin: StandIn, start_bot: StartBot, tmp_path: Path
+):
+    import json
+
+    corpus = tmp_path / "many.jsonl"
+    records = [
+        {"id": f"a{n:02}", "title": f"Un article numéro {n} sur Parler et Amazon " * 2,
+         "text": f"Le paragraphe {n} parle de Parler et d'Amazon."}
+        for n in range(60)
+    ]  # fmt: skip
+    corpus.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    from bot.loading import engine_from_settings
+
+    settings = settings_for(corpus)
+    bot = await start_bot(standin, settings, engine=engine_from_settings(settings))
+    listing = await standin.wait_messages(await standin.slash("sources"))
+    assert "qa:list:1" in {b["custom_id"] for b in standin.buttons(listing[0])}
+    corpus.write_text("\n".join(json.dumps(r) for r in records[:2]), encoding="utf-8")
+    await bot.reload_engine()
+    click = await standin.click(listing[0], "qa:list:1")
+    await standin.wait_callback(click)
+    page = standin.messages[int(listing[0]["id"])]
+    assert "a01" in page["embeds"][0]["description"]
+    assert not standin.buttons(page)  # one page left: no stale "Previous" to click
+    assert_clean(standin)
