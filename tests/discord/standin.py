@@ -389,6 +389,31 @@ class StandIn:
         """A user posts a message; MESSAGE_CREATE goes to the shard serving its channel."""
         author = author or self.alice
         channel = channel or self.guild.channel
+        message = self._user_message(self.snowflake(), content, author, channel, reference)
+        self.messages[int(message["id"])] = message
+        await self.dispatch(channel, "MESSAGE_CREATE", message)
+        return message
+
+    async def edit_message(self, message: dict[str, Any], content: str) -> dict[str, Any]:
+        """The user edits their message; MESSAGE_UPDATE carries it whole, as Discord's does."""
+        channel = self._channel(message["channel_id"])
+        author = next(u for u in self._all_users() if str(u.id) == message["author"]["id"])
+        reference = message.get("referenced_message")
+        edited = self._user_message(int(message["id"]), content, author, channel, reference)
+        edited["timestamp"] = message["timestamp"]
+        edited["edited_timestamp"] = now_iso()
+        self.messages[int(message["id"])] = edited
+        await self.dispatch(channel, "MESSAGE_UPDATE", edited)
+        return edited
+
+    def _user_message(
+        self,
+        message_id: int,
+        content: str,
+        author: User,
+        channel: Channel,
+        reference: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
         mentioned = [
             u
@@ -402,7 +427,7 @@ class StandIn:
             for user, payload in zip(mentioned, mentions, strict=True):
                 payload["member"] = member_payload(guild, user, with_user=False)
         message = message_payload(
-            self.snowflake(),
+            message_id,
             channel,
             author,
             content=content,
@@ -420,8 +445,6 @@ class StandIn:
             message["referenced_message"] = reference
         if guild is not None:
             message["member"] = member_payload(guild, author, with_user=False)
-        self.messages[int(message["id"])] = message
-        await self.dispatch(channel, "MESSAGE_CREATE", message)
         return message
 
     async def slash(

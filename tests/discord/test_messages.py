@@ -208,3 +208,53 @@ async def test_cooldown_tells_once_then_stays_quiet(standin: StandIn, start_bot:
     other = await standin.send_message(standin.mention("Qui est John Matze ?"), author=standin.bob)
     assert (await standin.wait_reply_to(other))["embeds"]  # per user: Bob is not limited
     assert_clean(standin)
+
+
+async def test_an_edited_question_is_answered_again_in_the_same_reply(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("Quelle est la recette des crêpes ?"))
+    reply = await standin.wait_reply_to(question)
+    assert reply["embeds"][0]["title"].startswith("No answer in the articles")
+    await standin.edit_message(question, standin.mention("Qui est John Matze ?"))
+    edited = await standin.wait_for(
+        lambda: (
+            "John Matze, PDG de Parler" in str(standin.messages[int(reply["id"])]["embeds"])
+            and standin.messages[int(reply["id"])]
+        )
+    )
+    assert edited["components"]  # the answer's buttons came with it
+    assert len(standin.bot_messages()) == 1  # edited in place, not repeated
+    assert_clean(standin)
+
+
+async def test_edits_that_change_nothing_or_were_never_answered_are_left_alone(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    await standin.wait_reply_to(question)
+    await standin.edit_message(question, question["content"])  # e.g. a link preview added
+    unrelated = await standin.send_message("une remarque sans mention")
+    # Later, as a person edits: discord.py updates the message object its listeners
+    # got, so an edit in the same instant would be read as the message itself.
+    await asyncio.sleep(0.2)
+    await standin.edit_message(unrelated, standin.mention("Qui est John Matze ?"))
+    await asyncio.sleep(0.3)
+    assert not standin.sent("/channels/{channel_id}/messages/{message_id}", "PATCH")
+    assert len(standin.bot_messages()) == 1
+    assert_clean(standin)
+
+
+async def test_edits_count_against_the_cooldown_and_past_it_change_nothing(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin, Settings(cooldown_questions=1, cooldown_seconds=60))
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    reply = await standin.wait_reply_to(question)
+    await standin.edit_message(question, standin.mention("Pourquoi Amazon a suspendu Parler ?"))
+    await asyncio.sleep(0.3)
+    assert standin.messages[int(reply["id"])]["embeds"] == reply["embeds"]
+    assert len(standin.bot_messages()) == 1  # no cooldown notice either
+    assert_clean(standin)

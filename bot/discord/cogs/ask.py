@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 # The main answer shows the best passage; "more passages" starts with the second.
 FIRST_MORE_OFFSET = 1
+# Replies remembered so that an edited question is answered in place (a few hundred
+# bytes each); an older question's edit is ignored.
+REMEMBERED_REPLIES = 1000
 
 
 class AskCog(commands.Cog, name="Questions"):
@@ -31,6 +35,9 @@ class AskCog(commands.Cog, name="Questions"):
 
     def __init__(self, bot: QABot) -> None:
         self.bot = bot
+        # Question message id -> the bot's reply, newest last: an edited question is
+        # answered again in that reply.
+        self._replies: OrderedDict[int, discord.Message] = OrderedDict()
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -54,20 +61,49 @@ class AskCog(commands.Cog, name="Questions"):
             with contextlib.suppress(discord.HTTPException):
                 await self._reply(message, content=render.ERROR_NOTICE)
 
-    async def _answer_message(self, message: discord.Message, question: str) -> None:
+    @commands.Cog.listener()
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        """A question edited after the bot replied (a typo fixed, a word added) is
+        answered again in that reply, edited in place rather than repeated. Edits count
+        against the cooldown like questions; past it the old reply stays."""
+        reply = self._replies.get(after.id)
+        me = self.bot.user
+        if reply is None or me is None or before.content == after.content:
+            return  # not a question the bot answered, or only its embeds changed
+        question = addressed_question(after, me)
+        if question is None:
+            return
+        try:
+            await self._answer_message(after, question, replacing=reply)
+        except (discord.NotFound, discord.Forbidden):
+            self._replies.pop(after.id, None)  # the reply is gone, or may not be edited
+        except Exception:
+            log.exception("error while answering edited message %s", after.id)
+
+    async def _answer_message(
+        self, message: discord.Message, question: str, replacing: discord.Message | None = None
+    ) -> None:
+        """Replies to the question, or edits `replacing`, the reply to its earlier text."""
         asker = self.bot.asker
+
+        async def send(**reply: Any) -> None:
+            if replacing is not None:
+                await replacing.edit(**{"content": None, "embed": None, "view": None, **reply})
+            else:
+                self._remember(message.id, await self._reply(message, **reply))
+
         try:
             question = asker.admit(message.author.id, question)
         except OnCooldown as refusal:
-            if refusal.first:
-                await self._reply(message, content=str(refusal))
+            if refusal.first and replacing is None:
+                await send(content=str(refusal))
             return
         except QuestionRejected as refusal:
-            await self._reply(message, content=str(refusal))
+            await send(content=str(refusal))
             return
         talk = small_talk(question)
         if talk is not None:
-            await self._reply(message, content=self._small_talk_reply(talk))
+            await send(content=self._small_talk_reply(talk))
             return
         await asker.interactions_first()
         if asker.off_loop:
@@ -76,7 +112,12 @@ class AskCog(commands.Cog, name="Questions"):
         else:
             answer = await asker.ask(question)
         view = views.answer_view(answer, FIRST_MORE_OFFSET)
-        await self._reply(message, embed=render.answer_embed(answer), view=view)
+        await send(embed=render.answer_embed(answer), view=view)
+
+    def _remember(self, question_id: int, reply: discord.Message) -> None:
+        self._replies[question_id] = reply
+        if len(self._replies) > REMEMBERED_REPLIES:
+            self._replies.popitem(last=False)
 
     def _small_talk_reply(self, talk: SmallTalk) -> str:
         engine = self.bot.engine
@@ -89,9 +130,9 @@ class AskCog(commands.Cog, name="Questions"):
         content: str | None = None,
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
-    ) -> None:
+    ) -> discord.Message:
         """A real reply that pings nobody and still posts if the question was deleted."""
-        await message.channel.send(
+        return await message.channel.send(
             content=content,
             embed=embed,
             view=view or discord.utils.MISSING,
