@@ -72,7 +72,7 @@ def source_digest(path: Path) -> str:
     for module in (corpus_module, sentences):
         digest.update(Path(module.__file__ or "").read_bytes())
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if is_article_file(p) or (p.name == CATALOG_NAME))
+        files = sorted(p for p in path.iterdir() if is_article_file(p) or p.name == CATALOG_NAME)
     else:
         files = [path]
     for file in files:

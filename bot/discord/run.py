@@ -53,7 +53,8 @@ def setup_logging(settings: Settings, token: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RedactToken(token))
     level = getattr(logging, settings.log_level)
-    if handler.stream.isatty():
+    isatty = getattr(handler.stream, "isatty", None)
+    if isatty is not None and isatty():
         discord.utils.setup_logging(handler=handler, level=level)
         return
     # discord.py colours any stream in Docker, where logs usually go to a file or a
