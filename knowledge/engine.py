@@ -135,12 +135,13 @@ class Engine:
         self.glossary = glossary
         self.options = options or EngineOptions()
         self.analyzer = analyzer or Analyzer()
+        self._names = _SampleNames(corpus)
         self._parser = QueryParser(
             self.analyzer,
             index.vocabulary,
             glossary,
             _SurfaceWords(index, corpus),
-            lambda: self._name_words,
+            self._names.words,
         )
         self._row_document = corpus.row_document
         # Work per passage and per name, remembered: popular passages come back often.
@@ -572,24 +573,7 @@ class Engine:
 
     @cached_property
     def _topics(self) -> str:
-        return ", ".join(name for name, _ in self._sample_names.most_common(6))
-
-    @cached_property
-    def _sample_names(self) -> Counter[str]:
-        """The names (capitalized words) of the first TOPIC_SAMPLE articles and how
-        often each is written. A sample bounds the cost on a huge corpus; names that
-        matter recur early. Names tied on count keep the order they are first met, in
-        every process. Passages are stored article by article: the sample's are the
-        first rows."""
-        rows = int(np.searchsorted(self._row_document, TOPIC_SAMPLE))
-        passages = self.corpus.passages
-        return Counter(name for row in range(rows) for name in names_in_order(passages[row].text))
-
-    @cached_property
-    def _name_words(self) -> frozenset[str]:
-        """The words of the sample's names, as questions' words are written: what a
-        capitalized word of a question may be corrected to."""
-        return frozenset(word for name in self._sample_names for word in words(name))
+        return ", ".join(name for name, _ in self._names.counts.most_common(6))
 
     def _abstain(
         self, question: str, reason: str, corrections: tuple[tuple[str, str], ...]
@@ -603,6 +587,35 @@ class Engine:
             reason=reason,
             corrections=corrections,
         )
+
+
+class _SampleNames:
+    """The names (capitalized words) of the first TOPIC_SAMPLE articles: what an
+    abstention says the corpus is about, and what a capitalized word of a question may
+    be corrected to. Apart from the engine so that the query parser can hold
+    `words` without holding the engine: a cycle would keep a discarded engine (and its
+    gigabytes at a million passages) alive until the next garbage collection."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """Each name and how often it is written. A sample bounds the cost on a huge
+        corpus; names that matter recur early. Names tied on count keep the order they
+        are first met, in every process. Passages are stored article by article: the
+        sample's are the first rows."""
+        rows = int(np.searchsorted(self._corpus.row_document, TOPIC_SAMPLE))
+        passages = self._corpus.passages
+        return Counter(name for row in range(rows) for name in names_in_order(passages[row].text))
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        return frozenset(word for name in self.counts for word in words(name))
+
+    def words(self) -> frozenset[str]:
+        """The words of the names, as questions' words are written."""
+        return self._words
 
 
 class _LazyAnalysis:
