@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from enum import Enum
 
+from knowledge.analysis import GREETINGS as GREETING_WORDS
+from knowledge.analysis import THANKS as THANKS_WORDS
 from knowledge.analysis import words
 
 
@@ -16,10 +18,10 @@ class SmallTalk(Enum):
     THANKS = "thanks"
 
 
-GREETINGS = frozenset(
-    {"bonjour", "bonsoir", "salut", "slt", "coucou", "cc", "bjr", "hello", "hi", "hey", "yo"}
-)
-THANKS = frozenset({"merci", "mrc", "mci", "cimer", "thanks", "thank", "thx", "ty", "tks"})
+# The engine's greeting and thanks words, and chat forms too short or too rare to be
+# its stop words ("cc", "ty").
+GREETINGS = GREETING_WORDS | {"cc", "yo"}
+THANKS = THANKS_WORDS | {"mci", "cimer", "ty", "tks"}
 # Words that come with a greeting or a thank-you without making it a question.
 COMPANY = frozenset(
     {

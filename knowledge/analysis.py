@@ -90,9 +90,16 @@ _CHAT_FRENCH = {
 }
 # Greetings, thanks and "please": chat questions open and close with them ("Salut !
 # C'est quoi Parler ?"), and counted as words the articles lack they made a question
-# abstain.
-_POLITE_FRENCH = {"bonjour", "bonsoir", "salut", "coucou", "bjr", "merci", "mrc", "plait"}
-_POLITE_ENGLISH = {"hello", "hi", "hey", "thanks", "thank", "thx", "please", "pls", "plz"}
+# abstain. The greeting and thanks words are also what the definition patterns skip
+# and what the adapters answer in kind (`bot/smalltalk.py`).
+_GREETINGS_FRENCH = {"bonjour", "bonsoir", "salut", "coucou", "bjr"}
+_GREETINGS_ENGLISH = {"hello", "hi", "hey"}
+_THANKS_FRENCH = {"merci", "mrc"}
+_THANKS_ENGLISH = {"thanks", "thank", "thx"}
+GREETINGS = frozenset(_GREETINGS_FRENCH | _GREETINGS_ENGLISH | {"slt"})
+THANKS = frozenset(_THANKS_FRENCH | _THANKS_ENGLISH)
+_POLITE_FRENCH = _GREETINGS_FRENCH | _THANKS_FRENCH | {"plait"}
+_POLITE_ENGLISH = _GREETINGS_ENGLISH | _THANKS_ENGLISH | {"please", "pls", "plz"}
 # Question-forming words missing from the French list ("de quoi", "combien de",
 # "pouvez-vous me dire").
 _EXTRA_FRENCH = {

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.analysis import fold, stop_words
+from knowledge.analysis import GREETINGS, THANKS, fold, stop_words
 
 # A greeting may come first and thanks first or last: "Salut ! C'est quoi Parler ?",
 # "hello, who is John Matze?", "Qui est John Matze ? Merci d'avance".
-_THANKS = r"(?:merci|thanks|thank you|thx|svp|stp|please)(?: d'avance| beaucoup| in advance)?"
-_GREETING = (
-    r"(?:(?:bonjour|bonsoir|salut|coucou|slt|bjr|hello|hi|hey|" + _THANKS + r")\b[\s,;:!.]*)?"
+_THANKS = (
+    r"(?:" + "|".join(sorted(THANKS | {"svp", "stp", "please"})) + r")"
+    r"(?: you| d'avance| beaucoup| in advance)?"
 )
+_GREETING = r"(?:(?:" + "|".join(sorted(GREETINGS)) + "|" + _THANKS + r")\b[\s,;:!.]*)?"
 # A definition question names one thing and asks what it is; folded text (no accents,
 # plain apostrophes). "Qui est le père de X ?" asks about someone else: a subject with a
 # preposition is not defined by these questions.

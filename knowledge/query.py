@@ -13,7 +13,7 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from knowledge.analysis import Analyzer, fold, is_english, pairs_of
+from knowledge.analysis import THANKS, Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
 from knowledge.features import FEATURES
 from knowledge.glossary import Glossary, GlossaryMatcher
@@ -454,7 +454,6 @@ def _capitalized_words(question: str) -> frozenset[str]:
     )
 
 
-_THANKS = frozenset({"merci", "thanks", "thank", "thx"})
 _IN_ADVANCE = frozenset({"avance", "advance"})
 
 
@@ -467,7 +466,7 @@ def _without_thanks_in_advance(words: list[str]) -> list[str]:
     return [
         word
         for n, word in enumerate(words)
-        if word not in _IN_ADVANCE or not _THANKS.intersection(words[max(0, n - 2) : n])
+        if word not in _IN_ADVANCE or not THANKS.intersection(words[max(0, n - 2) : n])
     ]
 
 
