@@ -17,6 +17,7 @@ from bot.discord.asking import Asker
 from bot.discord.cogs.admin import AdminCog
 from bot.discord.cogs.ask import AskCog
 from bot.discord.replies import report_error
+from bot.discord.synced import SyncedGuild
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -142,8 +143,13 @@ class QABot(commands.AutoShardedBot):
 
     async def sync_commands(self) -> None:
         """To one guild when DISCORD_GUILD_ID is set (instant, for testing a server),
-        else globally (reaches every server, may take a while to show up)."""
+        else globally (reaches every server, may take a while to show up). The copy an
+        earlier start synced to another server is taken back (`synced`)."""
         guild_id = self.settings.discord_guild_id
+        if self.application_id is None:
+            raise RuntimeError("commands are synced after login, when the application is known")
+        note = SyncedGuild(self.settings.index_cache, self.application_id)
+        earlier = note.recall()
         if guild_id is not None:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -155,6 +161,27 @@ class QABot(commands.AutoShardedBot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
+        if earlier is not None and earlier != guild_id:
+            await self._take_back_commands(earlier)
+        note.remember(guild_id)
+
+    async def _take_back_commands(self, guild_id: int) -> None:
+        """Removes the copy of the commands an earlier start synced to that server."""
+        guild = discord.Object(id=guild_id)
+        self.tree.clear_commands(guild=guild)
+        try:
+            await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            # Most likely the bot has left that server, and its commands with it.
+            log.warning(
+                "could not remove the commands an earlier start synced to guild %s "
+                "(%s %s): if the bot is still in that server, it lists them twice",
+                guild_id,
+                exc.status,
+                exc.text or "",
+            )
+        else:
+            log.info("removed the commands an earlier start synced to guild %s", guild_id)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: the cog's listener handles questions. Without this override

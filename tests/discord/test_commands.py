@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,52 @@ async def test_commands_sync_to_the_configured_guild_instantly(
     [message] = await standin.wait_messages(interaction)
     assert message["embeds"][0]["footer"]["text"] == "Question : Qui est John Matze ?"
     assert_clean(standin)
+
+
+async def test_unsetting_the_guild_takes_its_copy_of_the_commands_back(
+    standin: StandIn, start_bot: StartBot, tmp_path: Path
+):
+    """Else that server lists every command twice, its copy and the global one."""
+    cache = tmp_path / "cache"
+    bot = await start_bot(standin, Settings(discord_guild_id=standin.guild.id, index_cache=cache))
+    assert len(standin.guild_commands[standin.guild.id]) == 5
+    await start_bot.stop(bot)
+    await start_bot(standin, Settings(index_cache=cache))
+    assert len(standin.global_commands) == 5
+    assert standin.guild_commands[standin.guild.id] == []
+    assert_clean(standin)
+
+
+async def test_moving_to_another_guild_takes_the_first_guilds_copy_back(
+    standin: StandIn, start_bot: StartBot, tmp_path: Path
+):
+    cache, other = tmp_path / "cache", standin.add_guild("Testing server")
+    bot = await start_bot(standin, Settings(discord_guild_id=standin.guild.id, index_cache=cache))
+    await start_bot.stop(bot)
+    await start_bot(standin, Settings(discord_guild_id=other.id, index_cache=cache))
+    assert len(standin.guild_commands[other.id]) == 5
+    assert standin.guild_commands[standin.guild.id] == []
+    assert not standin.global_commands
+    assert_clean(standin)
+
+
+async def test_a_guild_the_bot_has_left_is_only_a_warning_and_forgotten(
+    standin: StandIn, start_bot: StartBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    cache = tmp_path / "cache"
+    bot = await start_bot(standin, Settings(discord_guild_id=standin.guild.id, index_cache=cache))
+    await start_bot.stop(bot)
+    del standin.guilds[standin.guild.id]  # the bot was removed from that server
+    bot = await start_bot(standin, Settings(index_cache=cache))
+    assert len(standin.global_commands) == 5
+    assert [(r.method, e.status) for r, e in standin.rejections] == [("PUT", 403)]
+    assert f"could not remove the commands an earlier start synced to guild {standin.guild.id}" in (
+        caplog.text
+    )
+    await start_bot.stop(bot)
+    standin.rejections.clear()
+    await start_bot(standin, Settings(index_cache=cache))
+    assert not standin.rejections  # not tried again at the next start
 
 
 async def test_ask_answers_publicly_with_buttons(standin: StandIn, start_bot: StartBot):
