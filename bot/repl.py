@@ -32,6 +32,9 @@ BARE_COMMANDS = {
     "quitter": ":quit",
     "sources": ":sources",
 }
+# The bot's Discord commands work here too, as users of both type them: "/help",
+# "/source 003", and "/ask" before a question.
+SLASH_ASK = "ask"
 
 HELP = """\
 Ask a question about the Parler / Amazon Web Services dispute, in French or in English,
@@ -41,6 +44,8 @@ and get the passage of the articles that answers it, its key sentence and its so
   :sources      list the articles (id, title, date, cited outlets)
   :source ID    show one article's metadata and passages, e.g. :source 003
   :quit         leave (also :q, Ctrl-D; "help" and "quit" work without the colon)
+
+The Discord spellings work too: /help, /sources, /source 003, /ask <question>.
 
 Example: Pourquoi Amazon a-t-il suspendu Parler ?"""
 
@@ -82,6 +87,14 @@ class Repl:
         if not text:
             return True
         text = BARE_COMMANDS.get(text.casefold().rstrip(" !."), text)
+        if text.startswith("/"):
+            name, _, question = text[1:].lstrip().partition(" ")
+            if name.casefold() != SLASH_ASK:
+                return self._command(text)
+            text = question.strip()
+            if not text:
+                self._print("usage: /ask <question>, or just type the question")
+                return True
         if text.startswith(":"):
             return self._command(text)
         if len(text) > self.settings.max_question_chars:
@@ -97,9 +110,9 @@ class Repl:
         return True
 
     def _command(self, text: str) -> bool:
-        # ": help" and ":HELP" are ":help".
-        name, _, argument = (":" + text[1:].lstrip()).partition(" ")
-        name, argument = name.casefold(), argument.strip()
+        """`text` starts with ":" or "/"; ": help", ":HELP" and ":aide" are ":help"."""
+        word, _, argument = text[1:].lstrip().partition(" ")
+        name, argument = BARE_COMMANDS.get(word.casefold(), ":" + word.casefold()), argument.strip()
         if name in (":quit", ":q", ":exit"):
             return False
         if name in (":help", ":h", ":?"):
@@ -109,7 +122,7 @@ class Repl:
         elif name == ":source":
             self._show_source(argument)
         else:
-            self._print(f"unknown command {name!r}; type :help")
+            self._print(f"unknown command {text[0] + word!r}; type :help")
         return True
 
     def _show_source(self, doc_id: str) -> None:

@@ -337,6 +337,21 @@ def test_repl_takes_commands_as_users_type_them(
     assert "PDG" not in out  # "quit" left before the question
 
 
+def test_repl_takes_the_discord_spellings_of_its_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Users of the Discord bot type its slash commands here too."""
+    lines = ["/help", "/Sources", "/source 3", "/ask Qui est John Matze ?", "/ask", "/what",
+             "/quit", "Qui est John Matze ?"]  # fmt: skip
+    out = run_repl(lines, monkeypatch, capsys)
+    assert out.count(":source ID") == 1  # the help
+    assert "004  Parler se désiste" in out
+    assert "## Amazon signe la fin de Parler" in out
+    assert out.count("John Matze") >= 1 and "I can't answer" not in out
+    assert "usage: /ask <question>" in out
+    assert out.rstrip().endswith("unknown command '/what'; type :help")  # "/quit" left
+
+
 def test_repl_answers_greetings_and_thanks_in_kind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
