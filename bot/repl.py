@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.formats import answer_text, citation, clean_input, document_listing, too_long
 from bot.settings import Settings
-from bot.smalltalk import small_talk, small_talk_reply
+from bot.smalltalk import SmallTalk, small_talk, small_talk_reply
 from knowledge.engine import Engine
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ class Repl:
             self._print(too_long(len(text), self.settings.max_question_chars))
             return True
         talk = small_talk(text)
+        if talk is SmallTalk.HELP:
+            self._print(HELP)
+            return True
         if talk is not None:
             engine = self.engine
             self._print(small_talk_reply(talk, engine.topics(), engine.suggestions(2)))

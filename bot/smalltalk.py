@@ -1,7 +1,7 @@
-"""Greetings and thanks: chat users open and close with them, and an abstention ("I
-can't answer « merci » from the articles") is the wrong reply to either. Adapters
-answer them before asking the engine; a message that also asks something is a
-question and goes to the engine."""
+"""Greetings, thanks and calls for help: chat users open and close with the first two
+and type "help" before reading any, and an abstention ("I can't answer « merci » from
+the articles") is the wrong reply to all three. Adapters answer them before asking
+the engine; a message that also asks something is a question and goes to the engine."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from knowledge.analysis import words
 class SmallTalk(Enum):
     GREETING = "greeting"
     THANKS = "thanks"
+    HELP = "help"  # answered with the adapter's own help
 
 
 # The engine's greeting and thanks words, and chat forms too short or too rare to be
 # its stop words ("cc", "ty").
 GREETINGS = GREETING_WORDS | {"cc", "yo"}
 THANKS = THANKS_WORDS | {"mci", "cimer", "ty", "tks"}
+HELP = frozenset({"help", "aide", "aidez", "aidezmoi", "aider", "commands", "commandes"})
 # Words that come with a greeting or a thank-you without making it a question.
 COMPANY = frozenset(
     {
@@ -33,7 +35,9 @@ COMPANY = frozenset(
         # English
         "you", "so", "much", "very", "lot", "for", "the", "help", "answer", "answers",
         "there", "all", "everyone", "and", "how", "are", "what", "up", "great", "perfect",
-        "good", "morning", "evening",
+        "good", "morning", "evening", "me", "please", "pls", "plz",
+        # French again: "aidez-moi", "de l'aide svp"
+        "moi", "svp", "stp", "de", "l",
     }
 )  # fmt: skip
 MAX_WORDS = 8
@@ -49,12 +53,15 @@ GREETING_REPLY = (
 
 
 def small_talk(text: str) -> SmallTalk | None:
-    """What the text is when it is only a greeting or a thank-you, else None."""
+    """What the text is when it is only a greeting, a thank-you or a call for help
+    ("merci pour l'aide" thanks), else None."""
     found = set(words(text))
-    if not found or len(found) > MAX_WORDS or not found <= GREETINGS | THANKS | COMPANY:
+    if not found or len(found) > MAX_WORDS or not found <= GREETINGS | THANKS | HELP | COMPANY:
         return None
     if found & THANKS:
         return SmallTalk.THANKS
+    if found & HELP:
+        return SmallTalk.HELP
     if found & GREETINGS:
         return SmallTalk.GREETING
     return None
@@ -67,7 +74,10 @@ def small_talk_reply(
     escape: Callable[[str], str] = str,
 ) -> str:
     """The reply, bilingual like the rest: thanks are acknowledged; a greeting gets what
-    the articles are about and questions to try (`escape` renders corpus text)."""
+    the articles are about and questions to try (`escape` renders corpus text). Help
+    is the adapter's own (its commands), not given here."""
+    if kind is SmallTalk.HELP:
+        raise ValueError("each adapter answers a call for help with its own help")
     if kind is SmallTalk.THANKS:
         return THANKS_REPLY
     lines = [f"{GREETING_REPLY}: {escape(topics)}." if topics else f"{GREETING_REPLY}."]

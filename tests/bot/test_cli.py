@@ -355,10 +355,11 @@ def test_repl_takes_the_discord_spellings_of_its_commands(
 def test_repl_answers_greetings_and_thanks_in_kind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = run_repl(["bonjour", "merci beaucoup !"], monkeypatch, capsys)
+    out = run_repl(["bonjour", "merci beaucoup !", "aide svp"], monkeypatch, capsys)
     assert "Bonjour ! Je réponds aux questions" in out
     assert "Devant quel tribunal Parler a-t-il déposé sa nouvelle plainte ?" in out
     assert "De rien !" in out
+    assert ":source ID" in out  # "aide svp": the help
     assert "can't answer" not in out
 
 

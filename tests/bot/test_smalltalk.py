@@ -18,9 +18,15 @@ from bot.smalltalk import THANKS_REPLY, SmallTalk, small_talk, small_talk_reply
         ("slt ça va ?", SmallTalk.GREETING),
         ("hello there", SmallTalk.GREETING),
         ("salut, merci", SmallTalk.THANKS),
+        ("help", SmallTalk.HELP),
+        ("Aide svp", SmallTalk.HELP),
+        ("aidez-moi !", SmallTalk.HELP),
+        ("bonjour, de l'aide ?", SmallTalk.HELP),
+        ("/help", SmallTalk.HELP),
+        ("merci pour l'aide", SmallTalk.THANKS),
     ],
 )
-def test_greetings_and_thanks_are_recognised(text: str, kind: SmallTalk) -> None:
+def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: SmallTalk) -> None:
     assert small_talk(text) is kind
 
 
@@ -31,6 +37,8 @@ def test_greetings_and_thanks_are_recognised(text: str, kind: SmallTalk) -> None
         "merci, et pourquoi Amazon a suspendu Parler ?",
         "Thanks to whom did Parler come back?",
         "ça va ?",
+        "Help with Parler's lawsuit",
+        "aide juridique de Parler",
         "",
         "!!!",
     ],

@@ -8,7 +8,7 @@ import json
 from bot.discord import render
 from bot.settings import Settings
 from tests.discord.conftest import StartBot, assert_clean
-from tests.discord.standin import StandIn
+from tests.discord.standin import EPHEMERAL, StandIn
 
 
 async def test_mention_gets_a_real_reply_with_sourced_embed(standin: StandIn, start_bot: StartBot):
@@ -191,6 +191,21 @@ async def test_thanks_and_greetings_get_a_reply_in_kind(standin: StandIn, start_
     interaction = await standin.slash("ask", question="thanks!")
     [message] = await standin.wait_messages(interaction)
     assert message["content"].startswith("De rien !")
+    assert_clean(standin)
+
+
+async def test_help_typed_as_a_question_gets_the_help(standin: StandIn, start_bot: StartBot):
+    # "help" by mention once got "No answer in the articles".
+    await start_bot(standin)
+    for typed in ("help", "aide svp", "/help"):
+        asked = await standin.send_message(standin.mention(typed))
+        reply = await standin.wait_reply_to(asked)
+        [embed] = reply["embeds"]
+        assert embed["title"] == "How to ask (mode d'emploi)" and "/sources" in embed["description"]
+    interaction = await standin.slash("ask", question="help me")
+    [message] = await standin.wait_messages(interaction)
+    assert message["flags"] & EPHEMERAL  # like /help: for the one who asked
+    assert message["embeds"][0]["title"] == "How to ask (mode d'emploi)"
     assert_clean(standin)
 
 

@@ -102,6 +102,9 @@ class AskCog(commands.Cog, name="Questions"):
             await send(content=str(refusal))
             return
         talk = small_talk(question)
+        if talk is SmallTalk.HELP:
+            await send(embed=self._help_embed())
+            return
         if talk is not None:
             await send(content=self._small_talk_reply(talk))
             return
@@ -151,6 +154,9 @@ class AskCog(commands.Cog, name="Questions"):
         asker = self.bot.asker
         question = asker.admit(interaction.user.id, question)
         talk = small_talk(question)
+        if talk is SmallTalk.HELP:
+            await respond(interaction, embeds=[self._help_embed()], ephemeral=True)
+            return
         if talk is not None:
             await respond(interaction, content=self._small_talk_reply(talk), ephemeral=private)
             return
@@ -204,8 +210,12 @@ class AskCog(commands.Cog, name="Questions"):
 
     @app_commands.command(name="help", description="How to ask me questions")
     async def help_command(self, interaction: discord.Interaction) -> None:
-        engine = self.bot.engine
-        embed = render.help_embed(
-            engine.topics(), self.bot.suggestion_pool[:2], self.bot.settings.max_question_chars
+        await respond(interaction, embeds=[self._help_embed()], ephemeral=True)
+
+    def _help_embed(self) -> discord.Embed:
+        """What /help shows, and what "help" or "aide" typed as a question gets."""
+        return render.help_embed(
+            self.bot.engine.topics(),
+            self.bot.suggestion_pool[:2],
+            self.bot.settings.max_question_chars,
         )
-        await respond(interaction, embeds=[embed], ephemeral=True)
