@@ -45,6 +45,11 @@ _LEADING_ARTICLE = re.compile(r"^(?:(?:le|la|les|un|une|des|the|a|an) |l')")
 # Longer subjects are descriptions ("le second premier ministre du Pakistan"), whose
 # answers are facts about them, not definitions.
 MAX_SUBJECT_WORDS = 4
+# A bare subject is a few words and nothing else: letters, spaces, hyphens, apostrophes
+# inside names ("O'Brien"), and the question mark or full stop after them.
+MAX_BARE_SUBJECT_WORDS = 3
+_LONGEST_BARE_QUESTION = 60
+_BARE_CHARACTERS = re.compile(r"\s*[^\W\d_](?:[\w'’ -]*\w)?\s*[?!.]*\s*")
 
 # What follows the subject in a defining sentence: a copula and a determiner ("Epik est
 # un hébergeur"), an apposition ("Epik, un hébergeur", "Epik (hébergeur)"), or a verb of
@@ -72,6 +77,11 @@ _BEFORE = re.compile(r"(?:^|[\s,;:(])(?:le|la|les|un|une|the|an|l')\s*((?:[\w-]+
 def definition_subject(question: str) -> str | None:
     """The folded thing a definition question asks about, or None for other questions
     (remembered: ranking and the key sentence both ask)."""
+    return _asked_subject(question) or _bare_subject(question)
+
+
+def _asked_subject(question: str) -> str | None:
+    """The subject of a question that asks what something is ("Qu'est-ce que X ?")."""
     lowered = question.lower()
     if question.isascii() and not _MAY_DEFINE.match(question) and not _ASKS_WHAT.search(lowered):
         # Most questions: no need to fold them to know they ask something else.
@@ -89,6 +99,20 @@ def definition_subject(question: str) -> str | None:
     if not words or len(words) > MAX_SUBJECT_WORDS or stop_words().intersection(words):
         return None
     return subject
+
+
+def _bare_subject(question: str) -> str | None:
+    """A question that is only a name or a term ("Parler ?", "Skysilk", "John Matze")
+    asks what it is, as chat users ask: its folded words, when they are few and none
+    is a function word, a greeting or a number."""
+    if len(question) > _LONGEST_BARE_QUESTION or not _BARE_CHARACTERS.fullmatch(question):
+        return None
+    words = re.findall(r"\w+", fold(question))
+    if not 0 < len(words) <= MAX_BARE_SUBJECT_WORDS or stop_words().intersection(words):
+        return None
+    if any(word.isdigit() for word in words):
+        return None
+    return " ".join(words)
 
 
 def defines(text: str, subject: str) -> bool:

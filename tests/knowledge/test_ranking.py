@@ -35,6 +35,12 @@ from knowledge.engine import Engine
         ("Salut ! C'est quoi Parler ?", "parler"),
         ("Bonjour, qui est John Matze ?", "john matze"),
         ("hello, who is John Matze?", "john matze"),
+        # A bare name or term asks what it is, as chat users ask.
+        ("Parler ?", "parler"),
+        ("Skysilk", "skysilk"),
+        ("John Matze", "john matze"),
+        ("Amazon Web Services ?", "amazon web services"),
+        ("Épik.", "epik"),
     ],
 )
 def test_definition_question_names_its_subject(question: str, subject: str) -> None:
@@ -52,6 +58,11 @@ def test_definition_question_names_its_subject(question: str, subject: str) -> N
         "De quoi parle l'article ?",
         "koi de neuf",
         "Salut Epik",
+        # Not bare subjects: a number, a sentence, keywords past three.
+        "30 jours",
+        "2021 ?",
+        "Parler est fini",
+        "parler amazon plainte juge",
     ],
 )
 def test_other_questions_are_not_definition_questions(question: str) -> None:
@@ -103,6 +114,13 @@ def test_definition_question_is_answered_by_a_passage_saying_what_it_is(engine: 
     assert any(w in fold(answer.best.text) for w in ("reseau social", "plateforme"))
     # The key sentence is the defining one, not any sentence naming Parler.
     assert defines(answer.sentence, "parler")
+
+
+def test_a_bare_name_is_answered_with_what_it_is(engine: Engine) -> None:
+    # "Parler ?" once got "Mais ce n'est pas la seule raison qui a poussé Parler...".
+    assert defines(engine.ask("Parler ?").sentence, "parler")
+    matze = engine.ask("John Matze")
+    assert defines(matze.sentence, "john matze") and "PDG" in matze.sentence
 
 
 def test_a_subject_written_with_accents_and_capitals_is_still_found_defined(
