@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.followups import Conversations
 from bot.formats import answer_text, citation, clean_input, document_listing, too_long
 from bot.settings import Settings
 from bot.smalltalk import SmallTalk, small_talk, small_talk_reply
@@ -64,6 +65,8 @@ class Repl:
         self.settings = settings
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        # "Pourquoi ?" right after a question asks about it.
+        self.conversations = Conversations()
 
     def run(self) -> int:
         count = len(self.engine.documents)
@@ -108,7 +111,10 @@ class Repl:
             engine = self.engine
             self._print(small_talk_reply(talk, engine.topics(), engine.suggestions(2)))
             return True
-        answer = self.engine.ask(text, k=self.settings.top_k)
+        asked = self.conversations.question_to_ask(None, text, self.engine.parse)
+        if asked != text:
+            self._print(f"(follow-up, read as / suite, lu comme : « {asked} »)")
+        answer = self.engine.ask(asked, k=self.settings.top_k)
         self._print(answer_text(answer))
         return True
 

@@ -352,6 +352,15 @@ def test_repl_takes_the_discord_spellings_of_its_commands(
     assert out.rstrip().endswith("unknown command '/what'; type :help")  # "/quit" left
 
 
+def test_repl_reads_a_follow_up_with_the_question_before_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run_repl(["Amazon a suspendu Parler", "Pourquoi ?"], monkeypatch, capsys)
+    assert "lu comme : « Pourquoi ? Amazon a suspendu Parler »" in out
+    assert "a conduit à notre suspension" in out  # Amazon's reason
+    assert "can't answer" not in out
+
+
 def test_repl_answers_greetings_and_thanks_in_kind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

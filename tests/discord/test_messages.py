@@ -209,6 +209,28 @@ async def test_help_typed_as_a_question_gets_the_help(standin: StandIn, start_bo
     assert_clean(standin)
 
 
+async def test_a_follow_up_asks_about_the_same_users_last_question(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    first = await standin.send_message(standin.mention("Amazon a suspendu Parler"))
+    await standin.wait_reply_to(first)
+    why = await standin.send_message(standin.mention("Pourquoi ?"))
+    reply = await standin.wait_reply_to(why)
+    [embed] = reply["embeds"]
+    assert embed["footer"]["text"] == "Question : Pourquoi ? Amazon a suspendu Parler"
+    assert "a conduit à notre suspension" in embed["description"]
+    # Another user's "Pourquoi ?" is not about alice's question.
+    other = await standin.send_message(standin.mention("Pourquoi ?"), author=standin.bob)
+    [embed] = (await standin.wait_reply_to(other))["embeds"]
+    assert embed["title"] == "No answer in the articles (pas de réponse)"
+    interaction = await standin.slash("ask", question="et quand ?")
+    [message] = await standin.wait_messages(interaction)
+    footer = message["embeds"][0]["footer"]["text"]
+    assert footer == "Question : et quand ? Amazon a suspendu Parler"
+    assert_clean(standin)
+
+
 async def test_cooldown_tells_once_then_stays_quiet(standin: StandIn, start_bot: StartBot):
     await start_bot(standin, Settings(cooldown_questions=2, cooldown_seconds=60))
     replies = []

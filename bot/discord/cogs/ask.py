@@ -15,6 +15,7 @@ from bot.discord import render, views
 from bot.discord.asking import OnCooldown, QuestionRejected
 from bot.discord.mentions import addressed_question
 from bot.discord.replies import respond
+from bot.followups import Conversations
 from bot.formats import clean_input
 from bot.smalltalk import SmallTalk, small_talk, small_talk_reply
 
@@ -38,6 +39,8 @@ class AskCog(commands.Cog, name="Questions"):
         # Question message id -> the bot's reply, newest last: an edited question is
         # answered again in that reply.
         self._replies: OrderedDict[int, discord.Message] = OrderedDict()
+        # Each user's last question in each channel: "pourquoi ?" right after asks about it.
+        self._conversations = Conversations()
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -108,6 +111,9 @@ class AskCog(commands.Cog, name="Questions"):
         if talk is not None:
             await send(content=self._small_talk_reply(talk))
             return
+        question = self._conversations.question_to_ask(
+            (message.channel.id, message.author.id), question, asker.engine.parse
+        )
         await asker.interactions_first()
         if asker.off_loop:
             async with message.channel.typing():
@@ -160,6 +166,9 @@ class AskCog(commands.Cog, name="Questions"):
         if talk is not None:
             await respond(interaction, content=self._small_talk_reply(talk), ephemeral=private)
             return
+        question = self._conversations.question_to_ask(
+            (interaction.channel_id, interaction.user.id), question, asker.engine.parse
+        )
         with asker.answering():
             if asker.must_defer(interaction):
                 await interaction.response.defer(ephemeral=private, thinking=True)
