@@ -47,6 +47,7 @@ and get the passage of the articles that answers it, its key sentence and its so
   :quit         leave (also :q, Ctrl-D; "help" and "quit" work without the colon)
 
 The Discord spellings work too: /help, /sources, /source 003, /ask <question>.
+After a question, "Pourquoi ?" or "Et quand ?" alone asks about it.
 
 Example: Pourquoi Amazon a-t-il suspendu Parler ?"""
 
