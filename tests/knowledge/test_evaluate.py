@@ -176,17 +176,12 @@ def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_ignored(
     assert (second.kind, second.lang) == (None, "xx")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "offtopic-questions.yaml",
-        "probe-questions.yaml",
-        "probe2-questions.yaml",
-        "probe3-questions.yaml",
-    ],
-)
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*-questions.yaml")))
 def test_question_files_shipped_with_the_tests_are_well_formed(name: str) -> None:
-    questions = load_questions(Path(__file__).resolve().parents[1] / "data" / name)
+    questions = load_questions(DATA / name)
     assert questions
     assert all(q.offtopic or q.expect or q.docs for q in questions)
     assert {q.lang for q in questions} <= {"fr", "en", "xx"}
