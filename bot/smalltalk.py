@@ -1,10 +1,12 @@
-"""Greetings, thanks and calls for help: chat users open and close with the first two
-and type "help" before reading any, and an abstention ("I can't answer « merci » from
-the articles") is the wrong reply to all three. Adapters answer them before asking
+"""Greetings, thanks, calls for help and acknowledgements: chat users open and close
+with greetings and thanks, type "help" before reading anything, and say "ok" to an
+answer; an abstention ("I can't answer « merci » from the articles") is the wrong reply
+to all four. Adapters answer them before asking
 the engine; a message that also asks something is a question and goes to the engine."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from enum import Enum
 
@@ -17,6 +19,7 @@ class SmallTalk(Enum):
     GREETING = "greeting"
     THANKS = "thanks"
     HELP = "help"  # answered with the adapter's own help
+    ACKNOWLEDGEMENT = "acknowledgement"  # "ok", "d'accord", "lol", "👍"
 
 
 # The engine's greeting and thanks words, and chat forms too short or too rare to be
@@ -24,6 +27,14 @@ class SmallTalk(Enum):
 GREETINGS = GREETING_WORDS | {"cc", "yo"}
 THANKS = THANKS_WORDS | {"mci", "cimer", "ty", "tks"}
 HELP = frozenset({"help", "aide", "aidez", "aidezmoi", "aider", "commands", "commandes"})
+# What a reader says to an answer ("d'accord" is "accord" once its elision is gone).
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "ok", "okay", "oki", "okok", "accord", "entendu", "compris", "vu", "oui", "ouais",
+        "cool", "super", "top", "parfait", "genial", "bien", "ah", "oh", "lol", "mdr", "ptdr",
+        "xd", "nice", "great", "alright", "yes", "yep", "noted", "got", "it",
+    }
+)  # fmt: skip
 # Words that come with a greeting or a thank-you without making it a question.
 COMPANY = frozenset(
     {
@@ -46,6 +57,7 @@ THANKS_REPLY = (
     "De rien ! Posez une autre question quand vous voulez. "
     "(You're welcome! Ask another question any time.)"
 )
+ACKNOWLEDGEMENT_REPLY = "👍 Une autre question ? (Another question?)"
 GREETING_REPLY = (
     "Bonjour ! Je réponds aux questions sur ces articles "
     "(hello! I answer questions about these articles)"
@@ -56,7 +68,14 @@ def small_talk(text: str) -> SmallTalk | None:
     """What the text is when it is only a greeting, a thank-you or a call for help
     ("merci pour l'aide" thanks), else None."""
     found = set(words(text))
-    if not found or len(found) > MAX_WORDS or not found <= GREETINGS | THANKS | HELP | COMPANY:
+    if not found:
+        # Only an emoji ("👍") says the same as "ok"; "???" is a question left unsaid.
+        symbols = any(unicodedata.category(c) == "So" for c in text)
+        return SmallTalk.ACKNOWLEDGEMENT if symbols else None
+    if (
+        len(found) > MAX_WORDS
+        or not found <= GREETINGS | THANKS | HELP | ACKNOWLEDGEMENTS | COMPANY
+    ):
         return None
     if found & THANKS:
         return SmallTalk.THANKS
@@ -64,6 +83,8 @@ def small_talk(text: str) -> SmallTalk | None:
         return SmallTalk.HELP
     if found & GREETINGS:
         return SmallTalk.GREETING
+    if found & ACKNOWLEDGEMENTS:
+        return SmallTalk.ACKNOWLEDGEMENT
     return None
 
 
@@ -80,6 +101,8 @@ def small_talk_reply(
         raise ValueError("each adapter answers a call for help with its own help")
     if kind is SmallTalk.THANKS:
         return THANKS_REPLY
+    if kind is SmallTalk.ACKNOWLEDGEMENT:
+        return ACKNOWLEDGEMENT_REPLY
     lines = [f"{GREETING_REPLY}: {escape(topics)}." if topics else f"{GREETING_REPLY}."]
     if suggestions:
         lines.append("Essayez par exemple (try for example) :")

@@ -364,11 +364,12 @@ def test_repl_reads_a_follow_up_with_the_question_before_it(
 def test_repl_answers_greetings_and_thanks_in_kind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = run_repl(["bonjour", "merci beaucoup !", "aide svp"], monkeypatch, capsys)
+    out = run_repl(["bonjour", "merci beaucoup !", "aide svp", "ok"], monkeypatch, capsys)
     assert "Bonjour ! Je réponds aux questions" in out
     assert "Devant quel tribunal Parler a-t-il déposé sa nouvelle plainte ?" in out
     assert "De rien !" in out
     assert ":source ID" in out  # "aide svp": the help
+    assert "👍 Une autre question ?" in out
     assert "can't answer" not in out
 
 

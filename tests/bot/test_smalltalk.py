@@ -24,6 +24,11 @@ from bot.smalltalk import THANKS_REPLY, SmallTalk, small_talk, small_talk_reply
         ("bonjour, de l'aide ?", SmallTalk.HELP),
         ("/help", SmallTalk.HELP),
         ("merci pour l'aide", SmallTalk.THANKS),
+        ("ok", SmallTalk.ACKNOWLEDGEMENT),
+        ("d'accord !", SmallTalk.ACKNOWLEDGEMENT),
+        ("ah ok lol", SmallTalk.ACKNOWLEDGEMENT),
+        ("👍", SmallTalk.ACKNOWLEDGEMENT),
+        ("ok merci", SmallTalk.THANKS),
     ],
 )
 def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: SmallTalk) -> None:
@@ -39,6 +44,9 @@ def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: Sma
         "ça va ?",
         "Help with Parler's lawsuit",
         "aide juridique de Parler",
+        "Quel accord ?",
+        "oui mais pourquoi ?",
+        "???",
         "",
         "!!!",
     ],

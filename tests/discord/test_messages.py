@@ -191,6 +191,9 @@ async def test_thanks_and_greetings_get_a_reply_in_kind(standin: StandIn, start_
     interaction = await standin.slash("ask", question="thanks!")
     [message] = await standin.wait_messages(interaction)
     assert message["content"].startswith("De rien !")
+    ok = await standin.send_message(standin.mention("ok 👍"))
+    reply = await standin.wait_reply_to(ok)
+    assert reply["content"].startswith("👍") and not reply["embeds"]
     assert_clean(standin)
 
 
