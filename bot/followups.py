@@ -43,16 +43,25 @@ class Conversations:
         self._clock = clock
         self._last: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
 
-    def question_to_ask(self, asker: Hashable, question: str, parse: Callable[[str], Query]) -> str:
-        """The question itself, or a follow-up joined to the asker's previous question
-        (`parse`: the engine's). A follow-up is not remembered in its turn: "Pourquoi ?"
-        then "Et quand ?" both ask about the question before them."""
+    def question_to_ask(
+        self,
+        asker: Hashable,
+        question: str,
+        parse: Callable[[str], Query],
+        replying_to: str | None = None,
+    ) -> str:
+        """The question itself, or a follow-up joined to the question it follows: the
+        one whose answer it replies to (`replying_to`, in Discord), else the asker's
+        previous question (`parse`: the engine's). A follow-up is not remembered in its
+        turn: "Pourquoi ?" then "Et quand ?" both ask about the question before them."""
         if not asks_only_what_kind(parse(question)):
             self._last[asker] = (self._clock(), question)
             self._last.move_to_end(asker)
             while len(self._last) > self._size:
                 self._last.popitem(last=False)
             return question
+        if replying_to:
+            return f"{question} {replying_to}"
         found = self._last.get(asker)
         if found is None or self._clock() - found[0] > self._seconds:
             return question

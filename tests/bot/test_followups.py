@@ -55,3 +55,16 @@ def test_the_least_recent_askers_are_forgotten_first(engine: Engine, clock: Cloc
         talks.question_to_ask(asker, f"Amazon a suspendu Parler ({asker})", engine.parse)
     assert talks.question_to_ask("alice", "Pourquoi ?", engine.parse) == "Pourquoi ?"
     assert talks.question_to_ask("carol", "Pourquoi ?", engine.parse).endswith("(carol)")
+
+
+def test_a_follow_up_replying_to_an_answer_is_about_that_answers_question(
+    engine: Engine, clock: Clock
+) -> None:
+    talks = Conversations(clock=clock)
+    talks.question_to_ask("bob", "Qui est John Matze ?", engine.parse)
+    asked = talks.question_to_ask(
+        "bob", "Pourquoi ?", engine.parse, replying_to="Amazon a suspendu Parler"
+    )
+    assert asked == "Pourquoi ? Amazon a suspendu Parler"
+    # Replying with a question of its own is that question.
+    assert talks.question_to_ask("bob", "Et Epik ?", engine.parse, replying_to="X") == "Et Epik ?"

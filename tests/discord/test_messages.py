@@ -234,6 +234,20 @@ async def test_a_follow_up_asks_about_the_same_users_last_question(
     assert_clean(standin)
 
 
+async def test_a_follow_up_replying_to_an_answer_asks_about_its_question(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    first = await standin.send_message(standin.mention("Parler a perdu des utilisateurs"))
+    answer = await standin.wait_reply_to(first)
+    # Bob replies to the answer alice got (Discord's reply pings the bot).
+    how_many = await standin.send_message("Combien ?", author=standin.bob, reference=answer)
+    [embed] = (await standin.wait_reply_to(how_many))["embeds"]
+    assert embed["footer"]["text"] == "Question : Combien ? Parler a perdu des utilisateurs"
+    assert "dizaines de millions" in embed["description"]
+    assert_clean(standin)
+
+
 async def test_cooldown_tells_once_then_stays_quiet(standin: StandIn, start_bot: StartBot):
     await start_bot(standin, Settings(cooldown_questions=2, cooldown_seconds=60))
     replies = []

@@ -112,7 +112,10 @@ class AskCog(commands.Cog, name="Questions"):
             await send(content=self._small_talk_reply(talk))
             return
         question = self._conversations.question_to_ask(
-            (message.channel.id, message.author.id), question, asker.engine.parse
+            (message.channel.id, message.author.id),
+            question,
+            asker.engine.parse,
+            replying_to=self._answered_question(message),
         )
         await asker.interactions_first()
         if asker.off_loop:
@@ -122,6 +125,17 @@ class AskCog(commands.Cog, name="Questions"):
             answer = await asker.ask(question)
         view = views.answer_view(answer, FIRST_MORE_OFFSET)
         await send(embed=render.answer_embed(answer), view=view)
+
+    def _answered_question(self, message: discord.Message) -> str | None:
+        """The question of the bot's answer this message replies to, if it does: a
+        "pourquoi ?" in reply to an answer asks about that answer's question, whoever
+        asked it."""
+        reference = message.reference
+        replied = reference.resolved if reference is not None else None
+        me = self.bot.user
+        if not isinstance(replied, discord.Message) or me is None or replied.author.id != me.id:
+            return None
+        return render.question_from_embeds(replied.embeds)
 
     def _remember(self, question_id: int, reply: discord.Message) -> None:
         self._replies[question_id] = reply
