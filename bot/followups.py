@@ -11,6 +11,7 @@ the answer shows what it was read as.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -42,6 +43,8 @@ class Conversations:
         self._size = size
         self._clock = clock
         self._last: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        # The Discord bot reads questions in worker threads when its corpus is large.
+        self._lock = threading.Lock()
 
     def question_to_ask(
         self,
@@ -55,14 +58,16 @@ class Conversations:
         previous question (`parse`: the engine's). A follow-up is not remembered in its
         turn: "Pourquoi ?" then "Et quand ?" both ask about the question before them."""
         if not asks_only_what_kind(parse(question)):
-            self._last[asker] = (self._clock(), question)
-            self._last.move_to_end(asker)
-            while len(self._last) > self._size:
-                self._last.popitem(last=False)
+            with self._lock:
+                self._last[asker] = (self._clock(), question)
+                self._last.move_to_end(asker)
+                while len(self._last) > self._size:
+                    self._last.popitem(last=False)
             return question
         if replying_to:
             return f"{question} {replying_to}"
-        found = self._last.get(asker)
+        with self._lock:
+            found = self._last.get(asker)
         if found is None or self._clock() - found[0] > self._seconds:
             return question
         return f"{question} {found[1]}"

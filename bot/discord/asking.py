@@ -161,16 +161,30 @@ class Asker:
             )
             raise OnCooldown(notice, retry_after, first)
 
-    async def ask(self, question: str, k: int | None = None) -> Answer:
+    async def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        *,
+        follow_up: Callable[[Engine, str], str] | None = None,
+    ) -> Answer:
         """The engine's answer; in a worker thread for a large corpus or during a burst,
-        so the loop keeps acknowledging interactions within their 3 seconds."""
+        so the loop keeps acknowledging interactions within their 3 seconds. `follow_up`
+        turns the question into the one to ask (a "pourquoi ?" joined to the question
+        it follows), on the same side of the loop: it reads the question with the
+        engine, which may be slow the first time (spelling tables of a large corpus)."""
         k = self.settings.top_k if k is None else k
         engine = self.engine  # a reload swaps it: this question finishes on this one
+
+        def answer() -> Answer:
+            asked = question if follow_up is None else follow_up(engine, question)
+            return engine.ask(asked, k)
+
         self._asking += 1
         try:
             if self.off_loop or self._asking > BUSY_INTERACTIONS:
-                return await asyncio.to_thread(engine.ask, question, k)
+                return await asyncio.to_thread(answer)
             await asyncio.sleep(0)  # let queued interactions be acknowledged first
-            return engine.ask(question, k)
+            return answer()
         finally:
             self._asking -= 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.discord import render
+import pytest
+
+from bot.discord import asking, render
 from bot.settings import Settings
 from tests.discord.conftest import StartBot, assert_clean
 from tests.discord.standin import EPHEMERAL, StandIn
@@ -212,9 +214,12 @@ async def test_help_typed_as_a_question_gets_the_help(standin: StandIn, start_bo
     assert_clean(standin)
 
 
+@pytest.mark.parametrize("off_loop", [False, True])
 async def test_a_follow_up_asks_about_the_same_users_last_question(
-    standin: StandIn, start_bot: StartBot
+    standin: StandIn, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch, off_loop: bool
 ):
+    if off_loop:  # as for a corpus of 5,000+ passages: read in a worker thread
+        monkeypatch.setattr(asking, "OFF_LOOP_PASSAGES", 0)
     await start_bot(standin)
     first = await standin.send_message(standin.mention("Amazon a suspendu Parler"))
     await standin.wait_reply_to(first)

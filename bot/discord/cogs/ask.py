@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -21,6 +22,7 @@ from bot.smalltalk import SmallTalk, small_talk, small_talk_reply
 
 if TYPE_CHECKING:
     from bot.discord.client import QABot
+    from knowledge.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -111,20 +113,28 @@ class AskCog(commands.Cog, name="Questions"):
         if talk is not None:
             await send(content=self._small_talk_reply(talk))
             return
-        question = self._conversations.question_to_ask(
-            (message.channel.id, message.author.id),
-            question,
-            asker.engine.parse,
-            replying_to=self._answered_question(message),
+        follow_up = self._follow_up(
+            (message.channel.id, message.author.id), self._answered_question(message)
         )
         await asker.interactions_first()
         if asker.off_loop:
             async with message.channel.typing():
-                answer = await asker.ask(question)
+                answer = await asker.ask(question, follow_up=follow_up)
         else:
-            answer = await asker.ask(question)
+            answer = await asker.ask(question, follow_up=follow_up)
         view = views.answer_view(answer, FIRST_MORE_OFFSET)
         await send(embed=render.answer_embed(answer), view=view)
+
+    def _follow_up(
+        self, asker: tuple[int | None, int], replying_to: str | None = None
+    ) -> Callable[[Engine, str], str]:
+        """What turns the asker's question into the one to ask (`followups`)."""
+        conversations = self._conversations
+
+        def follow_up(engine: Engine, question: str) -> str:
+            return conversations.question_to_ask(asker, question, engine.parse, replying_to)
+
+        return follow_up
 
     def _answered_question(self, message: discord.Message) -> str | None:
         """The question of the bot's answer this message replies to, if it does: a
@@ -180,13 +190,11 @@ class AskCog(commands.Cog, name="Questions"):
         if talk is not None:
             await respond(interaction, content=self._small_talk_reply(talk), ephemeral=private)
             return
-        question = self._conversations.question_to_ask(
-            (interaction.channel_id, interaction.user.id), question, asker.engine.parse
-        )
+        follow_up = self._follow_up((interaction.channel_id, interaction.user.id))
         with asker.answering():
             if asker.must_defer(interaction):
                 await interaction.response.defer(ephemeral=private, thinking=True)
-            answer = await asker.ask(question)
+            answer = await asker.ask(question, follow_up=follow_up)
             await respond(
                 interaction,
                 embeds=[render.answer_embed(answer)],
