@@ -25,11 +25,6 @@ FOLLOW_UP_SECONDS = 600.0
 REMEMBERED_ASKERS = 10_000
 
 
-def asks_only_what_kind(query: Query) -> bool:
-    """Whether every word of the question only says what kind of answer it wants."""
-    return bool(query.terms) and all(term.cue for term in query.terms)
-
-
 class Conversations:
     """Each asker's last question that asked something on its own, for a while."""
 
@@ -57,7 +52,7 @@ class Conversations:
         one whose answer it replies to (`replying_to`, in Discord), else the asker's
         previous question (`parse`: the engine's). A follow-up is not remembered in its
         turn: "Pourquoi ?" then "Et quand ?" both ask about the question before them."""
-        if not asks_only_what_kind(parse(question)):
+        if not parse(question).asks_only_what_kind:
             with self._lock:
                 self._last[asker] = (self._clock(), question)
                 self._last.move_to_end(asker)

@@ -92,6 +92,13 @@ class Query:
     def groups(self) -> list[tuple[tuple[str, float], ...]]:
         return [term.alternatives for term in self.terms]
 
+    @property
+    def asks_only_what_kind(self) -> bool:
+        """Whether every word only says what kind of answer is wanted ("Pourquoi ?",
+        "Et quand ?", "how many?"): alone, such a question is about nothing, and chat
+        adapters read it as a follow-up to the question before it."""
+        return bool(self.terms) and all(term.cue for term in self.terms)
+
 
 class SpellingCorrector:
     """Maps a word unknown to the corpus to corpus words one or two edits away.
