@@ -42,6 +42,23 @@ class UserError(Exception):
     """A mistake in what the user typed; printed as one line."""
 
 
+class _Version(argparse.Action):
+    """`--version`: the installed package's version, what an operator reports with a
+    bug. Looked up only when asked: reading package metadata would slow every start."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("parler-qa")
+        except PackageNotFoundError:  # a checkout that was never installed
+            from knowledge.cache import ENGINE_VERSION
+
+            found = ENGINE_VERSION
+        print(f"parler-qa {found}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -50,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(
         dest="command",
         metavar="COMMAND",

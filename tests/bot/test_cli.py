@@ -441,3 +441,12 @@ def test_repl_history_that_cannot_be_read_or_written_costs_only_the_history(
     working = tolerant_history(tmp_path / "state" / "history")
     working.store_string("Qui est John Matze ?")
     assert list(working.load_history_strings()) == ["Qui est John Matze ?"]
+
+
+def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"parler-qa {version('parler-qa')}"
