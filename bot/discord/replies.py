@@ -56,6 +56,18 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
     if interaction.type is discord.InteractionType.autocomplete:
         return  # an autocomplete can only answer with choices
     try:
+        await _drop_public_thinking(interaction)
         await respond(interaction, content=message, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
+
+
+async def _drop_public_thinking(interaction: discord.Interaction) -> None:
+    """Deletes a public "thinking..." left by a deferral: the first follow-up would
+    complete that message, public whatever its own flags say, and an error is the
+    asker's business alone. The notice then comes as a message of its own."""
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return
+    original = await interaction.original_response()
+    if original.flags.loading and not original.flags.ephemeral:
+        await original.delete()

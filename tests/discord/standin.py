@@ -1103,8 +1103,11 @@ class StandIn:
         return message
 
     async def _delete_hook(self, request: web.Request, params: dict, body: Any) -> Any:
-        _, message = self._hook_message(params)
+        interaction, message = self._hook_message(params)
         self.messages.pop(int(message["id"]))
+        interaction.message_ids.remove(int(message["id"]))
+        if interaction.original_id == int(message["id"]):
+            interaction.original_id = None
         return None
 
 

@@ -140,6 +140,33 @@ async def test_ask_defers_then_follows_up_when_retrieval_runs_off_the_loop(
     assert_clean(standin)
 
 
+async def test_an_error_after_a_public_defer_is_told_to_the_asker_alone(
+    standin: StandIn, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(asking, "OFF_LOOP_PASSAGES", 0)  # deferred, publicly, first
+    bot = await start_bot(standin)
+
+    def broken(question: str, k: int = 3) -> None:
+        raise RuntimeError("the index went away")
+
+    monkeypatch.setattr(bot.engine, "ask", broken)
+    interaction = await standin.slash("ask", question="Qui est John Matze ?")
+    [message] = await standin.wait_messages(interaction)
+    assert interaction.callback_type == 5
+    assert message["content"] == render.ERROR_NOTICE
+    assert message["flags"] & EPHEMERAL  # not the whole channel's business
+    # Nor is the public "thinking..." left behind.
+    assert [m for m in standin.messages.values() if m.get("interaction_metadata")] == [message]
+    assert_clean(standin)
+    # Deferred privately, the notice simply completes the private "thinking...".
+    interaction = await standin.slash("ask", question="Qui est John Matze ?", private=True)
+    [message] = await standin.wait_messages(interaction)
+    assert message["content"] == render.ERROR_NOTICE and message["flags"] & EPHEMERAL
+    assert int(message["id"]) == interaction.original_id
+    deletes = standin.sent("/webhooks/{application_id}/{token}/messages/{message_id}", "DELETE")
+    assert len(deletes) == 1  # the public one's only
+
+
 async def test_ask_offtopic_abstains_politely(standin: StandIn, start_bot: StartBot):
     await start_bot(standin)
     interaction = await standin.slash("ask", question="Qui a gagné la coupe du monde de rugby ?")
