@@ -281,6 +281,25 @@ def question_footer(question: str) -> str:
     return shorten(QUESTION_PREFIX + neutralise(question), FOOTER_QUESTION_CHARS)
 
 
+def embed_as_text(embed: discord.Embed) -> str:
+    """The embed as a message's text, for a channel where the bot may not embed (no
+    Embed Links there): title in bold, description, fields, the footer in italics,
+    the description cut to fit Discord's 2,000 characters."""
+    head = [f"**{embed.title}**"] if embed.title else []
+    tail = [f"**{field.name}**\n{field.value}" for field in embed.fields]
+    if embed.footer and embed.footer.text:
+        # Footers are plain text (mentions already defused): markdown is escaped here.
+        tail.append(f"*{escape_markdown(embed.footer.text)}*")
+    room = CONTENT_LIMIT - sum(len(part) + 2 for part in head + tail)
+    description = embed.description or ""
+    if len(description) > room:
+        description = shorten(description, max(0, room - 2))
+        if description.count("**") % 2:
+            description += "**"  # the bold key sentence was cut: close it
+    text = "\n\n".join(part for part in (*head, description, *tail) if part)
+    return text[:CONTENT_LIMIT]
+
+
 def question_from_embeds(embeds: Sequence[discord.Embed]) -> str | None:
     """The question an answer message was for, read back from its footer."""
     for embed in embeds:

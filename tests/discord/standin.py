@@ -902,6 +902,12 @@ class StandIn:
     async def _post_message(self, request: web.Request, params: dict, body: Any) -> Any:
         channel = self._channel(params["channel_id"])
         validate_message(body, allow_ephemeral=False, partial=False)
+        if not channel.embed_links and body.get("embeds"):
+            # Discord's rule without Embed Links: embeds alone are refused, embeds
+            # beside text are dropped.
+            if not body.get("content"):
+                raise Rejection(403, 50013, "Missing Permissions")
+            body = {**body, "embeds": []}
         extra: dict[str, Any] = {}
         replied: int | None = None
         reference = body.get("message_reference")

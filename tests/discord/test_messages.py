@@ -253,6 +253,24 @@ async def test_a_follow_up_replying_to_an_answer_asks_about_its_question(
     assert_clean(standin)
 
 
+async def test_a_channel_without_embed_links_gets_the_answer_as_text(
+    standin: StandIn, start_bot: StartBot, caplog: pytest.LogCaptureFixture
+):
+    # The reply once failed there (403) and the user got nothing at all.
+    standin.guild.channel.embed_links = False
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    reply = await standin.wait_reply_to(question)
+    assert not reply["embeds"] and not reply["components"]  # buttons need the embed
+    text = reply["content"]
+    assert "John Matze" in text and "**" in text and len(text) <= 2000
+    assert text.endswith("*Question : Qui est John Matze ?*")
+    assert [(r.method, e.code) for r, e in standin.rejections] == [("POST", 50013)]
+    assert "no Embed Links in channel" in caplog.text
+    standin.rejections.clear()
+    assert_clean(standin)
+
+
 async def test_cooldown_tells_once_then_stays_quiet(standin: StandIn, start_bot: StartBot):
     await start_bot(standin, Settings(cooldown_questions=2, cooldown_seconds=60))
     replies = []

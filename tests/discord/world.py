@@ -85,6 +85,8 @@ class Channel:
     name: str
     guild_id: int | None
     recipient: User | None = None
+    # A server may deny the bot Embed Links in one channel (a permission overwrite).
+    embed_links: bool = True
 
     @property
     def is_dm(self) -> bool:

@@ -31,6 +31,8 @@ FIRST_MORE_OFFSET = 1
 # Replies remembered so that an edited question is answered in place (a few hundred
 # bytes each); an older question's edit is ignored.
 REMEMBERED_REPLIES = 1000
+# Discord's error code for a permission the bot lacks (here: Embed Links).
+MISSING_PERMISSIONS = 50013
 
 
 class AskCog(commands.Cog, name="Questions"):
@@ -43,6 +45,8 @@ class AskCog(commands.Cog, name="Questions"):
         self._replies: OrderedDict[int, discord.Message] = OrderedDict()
         # Each user's last question in each channel: "pourquoi ?" right after asks about it.
         self._conversations = Conversations()
+        # Channels where Discord refused the bot's embeds (told once in the log).
+        self._no_embeds: set[int] = set()
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -156,22 +160,39 @@ class AskCog(commands.Cog, name="Questions"):
         engine = self.bot.engine
         return small_talk_reply(talk, engine.topics(), self.bot.suggestion_pool[:2], render.escape)
 
-    @staticmethod
     async def _reply(
+        self,
         message: discord.Message,
         *,
         content: str | None = None,
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
     ) -> discord.Message:
-        """A real reply that pings nobody and still posts if the question was deleted."""
-        return await message.channel.send(
-            content=content,
-            embed=embed,
-            view=view or discord.utils.MISSING,
-            reference=message.to_reference(fail_if_not_exists=False),
-            mention_author=False,
-        )
+        """A real reply that pings nobody and still posts if the question was deleted.
+        Where the bot may not embed (Discord refuses an embed alone without Embed Links),
+        the embed goes as text, without the buttons: they read the question from it."""
+        reference = message.to_reference(fail_if_not_exists=False)
+        try:
+            return await message.channel.send(
+                content=content,
+                embed=embed,
+                view=view or discord.utils.MISSING,
+                reference=reference,
+                mention_author=False,
+            )
+        except discord.Forbidden as exc:
+            if embed is None or content or exc.code != MISSING_PERMISSIONS:
+                raise
+            if message.channel.id not in self._no_embeds:
+                self._no_embeds.add(message.channel.id)
+                log.warning(
+                    "no Embed Links in channel %s: answering there in plain text, "
+                    "without buttons (grant the bot Embed Links there)",
+                    message.channel.id,
+                )
+            return await message.channel.send(
+                content=render.embed_as_text(embed), reference=reference, mention_author=False
+            )
 
     @app_commands.command(name="ask", description="Ask about Parler v. Amazon Web Services")
     @app_commands.describe(
