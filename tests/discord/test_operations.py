@@ -244,7 +244,9 @@ async def test_channel_without_send_permission_is_logged_and_skipped(
 ):
     await start_bot(standin)
     missing = {"code": 50013, "message": "Missing Permissions"}
-    standin.force("POST", "/channels/{channel_id}/messages", status=403, body=missing)
+    # A channel the bot may not post in refuses every message: the answer, then the
+    # same answer as text (tried in case only Embed Links was missing).
+    standin.force("POST", "/channels/{channel_id}/messages", status=403, body=missing, times=2)
     await standin.send_message(standin.mention("Qui est John Matze ?"))
     await standin.wait_for(lambda: "no permission to reply" in caplog.text)
     question = await standin.send_message(standin.mention("Qui est John Matze ?"))
