@@ -130,13 +130,14 @@ class AskCog(commands.Cog, name="Questions"):
         await send(embed=render.answer_embed(answer), view=view)
 
     def _follow_up(
-        self, asker: tuple[int | None, int], replying_to: str | None = None
+        self, who: tuple[int | None, int], replying_to: str | None = None
     ) -> Callable[[Engine, str], str]:
-        """What turns the asker's question into the one to ask (`followups`)."""
+        """What turns the question of `who` (channel, user) into the one to ask
+        (`followups`)."""
         conversations = self._conversations
 
         def follow_up(engine: Engine, question: str) -> str:
-            return conversations.question_to_ask(asker, question, engine.parse, replying_to)
+            return conversations.question_to_ask(who, question, engine.parse, replying_to)
 
         return follow_up
 
