@@ -1,8 +1,8 @@
 """Greetings, thanks, calls for help and acknowledgements: chat users open and close
 with greetings and thanks, type "help" before reading anything, and say "ok" to an
 answer; an abstention ("I can't answer « merci » from the articles") is the wrong reply
-to all four. Adapters answer them before asking
-the engine; a message that also asks something is a question and goes to the engine."""
+to all four. Adapters answer them before asking the engine; a message that also asks
+something is a question and goes to the engine."""
 
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ GREETING_REPLY = (
 
 
 def small_talk(text: str) -> SmallTalk | None:
-    """What the text is when it is only a greeting, a thank-you or a call for help
-    ("merci pour l'aide" thanks), else None."""
+    """What the text is when it is only a greeting, a thank-you, a call for help or an
+    acknowledgement ("merci pour l'aide" thanks, "ok merci" too), else None."""
     found = set(words(text))
     if not found:
         # Only an emoji ("👍") says the same as "ok"; "???" is a question left unsaid.
