@@ -6,7 +6,7 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from knowledge.answer import Answer, RankedPassage
+from knowledge.answer import ASKS_ONLY_WHAT_KIND, Answer, RankedPassage
 from knowledge.corpus import Document
 
 
@@ -81,11 +81,20 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
+# A question that only says what kind of answer it wants ("Pourquoi ?") with nothing
+# before it to follow: it lacks its subject, not an answer.
+WHOLE_QUESTION = (
+    "About what? Ask the whole question (à propos de quoi ? posez la question entière)."
+)
+
+
 def answer_text(answer: Answer) -> str:
     """Key sentence first, then the passage and its citation; other passages after."""
     if answer.abstained:
         lines = [
-            "I can't answer that from the articles I know "
+            WHOLE_QUESTION
+            if answer.reason == ASKS_ONLY_WHAT_KIND
+            else "I can't answer that from the articles I know "
             "(je ne trouve pas de réponse dans mes articles)."
         ]
         if answer.topics:

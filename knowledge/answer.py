@@ -18,6 +18,10 @@ from knowledge.sentences import split_sentences
 # different answer shares fewer words with the best passage's phrasing.
 CORROBORATION_SCORE_RATIO = 0.75
 CONFLICT_SCORE_RATIO = 0.6
+# The reason of an abstention on a question that says what kind of answer it wants and
+# nothing else ("Pourquoi ?"): adapters ask for the whole question rather than say the
+# articles have no answer.
+ASKS_ONLY_WHAT_KIND = "the question says what kind of answer it wants, not about what"
 # A name: capitalised words in a row ("Amazon Web Services", "Donald Trump").
 # A capital after no word character (what a leading \b says, checked after the capital
 # so that the regex engine scans for capitals at C speed: half the time), a word with a

@@ -15,6 +15,7 @@ import numpy as np
 
 from knowledge.analysis import Analyzer, PairAnalyzer, words
 from knowledge.answer import (
+    ASKS_ONLY_WHAT_KIND,
     Answer,
     RankedPassage,
     WeightedTerms,
@@ -227,6 +228,8 @@ class Engine:
         corrections = tuple((t.word, c) for t in query.terms for c in t.corrected[:1])
         if not query.terms:
             return self._abstain(question, "no searchable word in the question", corrections)
+        if query.asks_only_what_kind:
+            return self._abstain(question, ASKS_ONLY_WHAT_KIND, corrections)
         weighted = weigh_terms(query, self.index.idf_of)
         known = word_share(
             _translations_as_words(weighted) if query.english else weighted,

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
+from bot.formats import WHOLE_QUESTION
 from knowledge.analysis import fold
-from knowledge.answer import Answer, RankedPassage
+from knowledge.answer import ASKS_ONLY_WHAT_KIND, Answer, RankedPassage
 from knowledge.corpus import Document, Passage
 from knowledge.sentences import pack, split_sentences
 
@@ -349,8 +350,10 @@ def passages_embeds(answer: Answer, offset: int, count: int) -> list[discord.Emb
 def abstention_embed(answer: Answer) -> discord.Embed:
     """A short, polite refusal: what the articles are about and questions that work."""
     lines = [
-        f"I can't answer « {shorten(answer.question, 300, escape)} » from the articles I know "
-        "(je ne trouve pas de réponse dans mes articles)."
+        WHOLE_QUESTION
+        if answer.reason == ASKS_ONLY_WHAT_KIND
+        else f"I can't answer « {shorten(answer.question, 300, escape)} » from the articles "
+        "I know (je ne trouve pas de réponse dans mes articles)."
     ]
     if answer.topics:
         lines.append(f"They are about: {escape(answer.topics)}.")

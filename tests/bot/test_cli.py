@@ -355,7 +355,8 @@ def test_repl_takes_the_discord_spellings_of_its_commands(
 def test_repl_reads_a_follow_up_with_the_question_before_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = run_repl(["Amazon a suspendu Parler", "Pourquoi ?"], monkeypatch, capsys)
+    out = run_repl(["Pourquoi ?", "Amazon a suspendu Parler", "Pourquoi ?"], monkeypatch, capsys)
+    assert out.count("About what? Ask the whole question") == 1  # nothing to follow yet
     assert "lu comme : « Pourquoi ? Amazon a suspendu Parler »" in out
     assert "a conduit à notre suspension" in out  # Amazon's reason
     assert "can't answer" not in out

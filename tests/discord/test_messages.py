@@ -232,6 +232,7 @@ async def test_a_follow_up_asks_about_the_same_users_last_question(
     other = await standin.send_message(standin.mention("Pourquoi ?"), author=standin.bob)
     [embed] = (await standin.wait_reply_to(other))["embeds"]
     assert embed["title"] == "No answer in the articles (pas de réponse)"
+    assert embed["description"].startswith("About what? Ask the whole question")
     interaction = await standin.slash("ask", question="et quand ?")
     [message] = await standin.wait_messages(interaction)
     footer = message["embeds"][0]["footer"]["text"]

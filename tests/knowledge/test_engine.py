@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.analysis import fold
+from knowledge.answer import ASKS_ONLY_WHAT_KIND
 from knowledge.engine import Engine
 from tests.conftest import SEEDS
 
@@ -165,3 +166,12 @@ def test_a_discarded_engine_is_freed_without_waiting_for_the_garbage_collector()
         assert freed() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("question", ["Pourquoi ?", "et quand ?", "how many?"])
+def test_a_question_saying_only_what_kind_of_answer_it_wants_asks_for_its_subject(
+    engine: Engine, question: str
+) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained and answer.reason == ASKS_ONLY_WHAT_KIND
+    assert answer.suggestions  # questions that show what a whole one looks like
