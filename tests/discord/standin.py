@@ -3,11 +3,13 @@ discord.py uses, so tests drive the real client and fail where Discord would ref
 
 `rules.py` holds what it checks, as Discord does: message limits (content 2,000, embed
 title 256, description 4,096, field name 256 and value 1,024, footer 2,048, 6,000 in all,
-10 embeds, 25 fields) -> 50035; an empty message -> 50006; components (5 action rows of
-5 buttons, custom_id 1-100 characters, unique in a message); autocomplete (25 choices,
-names and values 1-100 characters); command definitions. This module adds the timing
-rules: an interaction callback after 3 seconds -> 10062, a second callback -> 40060, a
-follow-up before any callback -> 10015. `world.py` builds the payloads.
+10 embeds, 25 fields) -> 50035; an empty message, or an edit that empties one -> 50006;
+components (5 action rows of 5 buttons, custom_id 1-100 characters, unique in a
+message); autocomplete (25 choices, names and values 1-100 characters); command
+definitions. This module adds the timing rules (an interaction callback after 3 seconds
+-> 10062, a second callback -> 40060, a follow-up before any callback -> 10015) and
+those of a channel without Embed Links (an embed alone -> 50013, embeds beside text or
+in an edit dropped). `world.py` builds the payloads.
 
 Every request is recorded (`requests`), refusals are listed (`rejections`), and so are
 messages that would ping someone (`pings`). A route it does not know is answered 404 and
@@ -948,19 +950,27 @@ class StandIn:
 
     def _edit(self, message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         validate_message(body, allow_ephemeral=True, partial=True)
-        for key in ("content", "embeds", "components"):
-            if key in body:
-                message[key] = (
-                    body[key] if body[key] is not None else ([] if key != "content" else "")
-                )
+        edited = {
+            key: (body[key] if body[key] is not None else ([] if key != "content" else ""))
+            for key in ("content", "embeds", "components")
+            if key in body
+        }
+        if not any({**message, **edited}.get(key) for key in ("content", "embeds", "components")):
+            raise Rejection(400, 50006, "Cannot send an empty message")
+        message.update(edited)
         message["flags"] &= ~LOADING
         message["edited_timestamp"] = now_iso()
         self._record_pings(f"edit {message['id']}", body, None)
         return message
 
     async def _patch_message(self, request: web.Request, params: dict, body: Any) -> Any:
-        self._channel(params["channel_id"])
-        return self._edit(self._bot_message(params["message_id"]), body)
+        channel = self._channel(params["channel_id"])
+        message = self._bot_message(params["message_id"])
+        if not channel.embed_links and body.get("embeds"):
+            # Without Embed Links an edit's embeds are dropped without a word, unlike a
+            # new message's (discord/discord-api-docs#2601).
+            body = {**body, "embeds": []}
+        return self._edit(message, body)
 
     async def _delete_message(self, request: web.Request, params: dict, body: Any) -> Any:
         self._channel(params["channel_id"])

@@ -307,6 +307,42 @@ async def test_an_edited_question_is_answered_again_in_the_same_reply(
     assert_clean(standin)
 
 
+async def test_an_edited_question_in_a_channel_without_embed_links_gets_text_again(
+    standin: StandIn, start_bot: StartBot
+):
+    # Discord drops an edit's embeds there without a word: the reply was left empty.
+    standin.guild.channel.embed_links = False
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("Quelle est la recette des crêpes ?"))
+    reply = await standin.wait_reply_to(question)
+    assert reply["content"].startswith("**No answer in the articles")
+    await standin.edit_message(question, standin.mention("Qui est John Matze ?"))
+    edited = await standin.wait_for(
+        lambda: (
+            "John Matze" in standin.messages[int(reply["id"])]["content"]
+            and standin.messages[int(reply["id"])]
+        )
+    )
+    assert edited["content"].endswith("*Question : Qui est John Matze ?*")
+    assert not edited["embeds"] and not edited["components"]
+    assert len(standin.bot_messages()) == 1
+    assert [(r.method, e.code) for r, e in standin.rejections] == [("POST", 50013)]
+    standin.rejections.clear()
+    # Embed Links granted since: a new answer, and its edit, are embeds again.
+    standin.guild.channel.embed_links = True
+    question = await standin.send_message(standin.mention("Quelle est la recette des crêpes ?"))
+    reply = await standin.wait_reply_to(question)
+    await standin.edit_message(question, standin.mention("Qui est John Matze ?"))
+    edited = await standin.wait_for(
+        lambda: (
+            "John Matze" in str(standin.messages[int(reply["id"])]["embeds"])
+            and standin.messages[int(reply["id"])]
+        )
+    )
+    assert edited["components"] and not edited["content"]
+    assert_clean(standin)
+
+
 async def test_edits_that_change_nothing_or_were_never_answered_are_left_alone(
     standin: StandIn, start_bot: StartBot
 ):

@@ -45,7 +45,8 @@ class AskCog(commands.Cog, name="Questions"):
         self._replies: OrderedDict[int, discord.Message] = OrderedDict()
         # Each user's last question in each channel: "pourquoi ?" right after asks about it.
         self._conversations = Conversations()
-        # Channels where Discord refused the bot's embeds (told once in the log).
+        # Channels where Discord refused the bot's embeds, until one goes through again
+        # (told once in the log): edits there go as text.
         self._no_embeds: set[int] = set()
 
     @commands.Cog.listener()
@@ -97,6 +98,10 @@ class AskCog(commands.Cog, name="Questions"):
 
         async def send(**reply: Any) -> None:
             if replacing is not None:
+                embed = reply.get("embed")
+                if embed is not None and message.channel.id in self._no_embeds:
+                    # An edit's embed is dropped there without a word: it goes as text.
+                    reply = {"content": render.embed_as_text(embed)}
                 await replacing.edit(**{"content": None, "embed": None, "view": None, **reply})
             else:
                 self._remember(message.id, await self._reply(message, **reply))
@@ -174,13 +179,16 @@ class AskCog(commands.Cog, name="Questions"):
         the embed goes as text, without the buttons: they read the question from it."""
         reference = message.to_reference(fail_if_not_exists=False)
         try:
-            return await message.channel.send(
+            sent = await message.channel.send(
                 content=content,
                 embed=embed,
                 view=view or discord.utils.MISSING,
                 reference=reference,
                 mention_author=False,
             )
+            if embed is not None:
+                self._no_embeds.discard(message.channel.id)  # Embed Links granted since
+            return sent
         except discord.Forbidden as exc:
             if embed is None or content or exc.code != MISSING_PERMISSIONS:
                 raise
