@@ -6,6 +6,7 @@ import datetime
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -165,11 +166,29 @@ def load_corpus(path: str | Path) -> Corpus:
     return corpus
 
 
-def document_id_for(file: Path) -> str:
-    """`000_6de28c.txt` -> `000` (seed naming); any other file -> its stem."""
-    stem = file.stem
-    head, sep, _ = stem.partition("_")
-    return head if sep and head else stem
+def document_ids_for(files: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Each file's document id, and warnings. `000_6de28c.txt` -> `000` (seed naming: a
+    number, then `_`), so users type `/source 3`; any other file -> its stem
+    ("parler_amazon"). Files whose numbers are the same keep their stems, as their
+    numbers could not tell them apart."""
+    ids = [_numbered_id(file) or file.stem for file in files]
+    counts = Counter(ids)
+    warnings = []
+    for number in sorted(n for n, count in counts.items() if count > 1):
+        named = [file for file, doc_id in zip(files, ids, strict=True) if doc_id == number]
+        if all(_numbered_id(file) for file in named):
+            listed = ", ".join(file.name for file in named)
+            warnings.append(f"{listed} share the number {number}: their ids are their names")
+    ids = [
+        file.stem if counts[doc_id] > 1 and _numbered_id(file) else doc_id
+        for file, doc_id in zip(files, ids, strict=True)
+    ]
+    return ids, warnings
+
+
+def _numbered_id(file: Path) -> str | None:
+    head, sep, _ = file.stem.partition("_")
+    return head if sep and head.isdigit() else None
 
 
 def parse_article(text: str) -> ParsedArticle:
@@ -245,12 +264,11 @@ def _load_folder(folder: Path) -> Corpus:
     files = sorted(p for p in folder.iterdir() if is_article_file(p))
     catalog_path = folder / CATALOG_NAME
     catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
-    warnings: list[str] = []
+    ids, warnings = document_ids_for(files)
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: set[str] = set()
-    for file in files:
-        doc_id = document_id_for(file)
+    for file, doc_id in zip(files, ids, strict=True):
         if doc_id in seen:
             raise CorpusError(f"two articles in {folder} share the id {doc_id!r}: rename one")
         seen.add(doc_id)

@@ -20,6 +20,28 @@ def test_seed_ids_come_from_file_names(seeds) -> None:
     assert [d.id for d in seeds.documents] == ["000", "001", "002", "003", "004"]
 
 
+def test_only_a_numbered_file_name_is_cut_at_its_underscore(tmp_path: Path) -> None:
+    # "parler_amazon.md" and "parler_twitter.md" once shared the id "parler", and the
+    # corpus refused to load.
+    folder = tmp_path / "corpus"
+    write_article(folder, "parler_amazon.md", "Parler poursuit Amazon en justice.")
+    write_article(folder, "parler_twitter.md", "Twitter a suspendu le compte de Trump.")
+    write_article(folder, "007_3f2a.txt", "Un article numéroté comme les seeds.")
+    corpus = load_corpus(folder)
+    assert [d.id for d in corpus.documents] == ["007", "parler_amazon", "parler_twitter"]
+    assert not corpus.warnings
+
+
+def test_files_of_one_number_keep_their_whole_names(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "01_debut.txt", "Parler poursuit Amazon en justice.")
+    write_article(folder, "01_suite.txt", "Le juge rejette la demande de Parler.")
+    write_article(folder, "02_fin.txt", "Parler retire sa plainte.")
+    corpus = load_corpus(folder)
+    assert [d.id for d in corpus.documents] == ["01_debut", "01_suite", "02"]
+    assert any("01_debut.txt" in w and "01_suite.txt" in w for w in corpus.warnings)
+
+
 def test_no_metadata_line_in_any_passage(seeds) -> None:
     for passage in seeds.passages:
         assert not METADATA_LINE.match(passage.text), passage.id
