@@ -210,6 +210,22 @@ class StandIn:
             self.channels[channel.id] = channel
         return guild
 
+    def add_thread(self, name: str, *, announced: bool = True) -> Channel:
+        """A public thread in the guild's channel, started by Alice. Announced, it comes
+        with the guild (GUILD_CREATE's `threads`), as threads active at connection do;
+        otherwise the bot has never heard of it when a message arrives there."""
+        thread = Channel(
+            self.snowflake(),
+            name,
+            self.guild.id,
+            parent_id=self.guild.channel.id,
+            starter_id=self.alice.id,
+        )
+        if announced:
+            self.guild.threads.append(thread)
+        self.channels[thread.id] = thread
+        return thread
+
     def dm_channel(self, user: User) -> Channel:
         for channel in self.channels.values():
             if channel.is_dm and channel.recipient == user:

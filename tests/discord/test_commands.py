@@ -49,6 +49,20 @@ async def test_commands_sync_to_the_configured_guild_instantly(
     assert_clean(standin)
 
 
+async def test_ask_works_in_a_thread_the_bot_never_heard_of(standin: StandIn, start_bot: StartBot):
+    thread = standin.add_thread("Parler v. AWS", announced=False)
+    await start_bot(standin)
+    interaction = await standin.slash("ask", channel=thread, question="Qui est John Matze ?")
+    [message] = await standin.wait_messages(interaction)
+    assert message["channel_id"] == str(thread.id)
+    assert "John Matze" in message["embeds"][0]["description"]
+    [more] = [b for b in standin.buttons(message) if b["label"].startswith("More")]
+    click = await standin.click(message, more["custom_id"])
+    [passages] = await standin.wait_messages(click)
+    assert passages["embeds"]
+    assert_clean(standin)
+
+
 async def test_unsetting_the_guild_takes_its_copy_of_the_commands_back(
     standin: StandIn, start_bot: StartBot, tmp_path: Path
 ):

@@ -29,6 +29,24 @@ async def test_mention_gets_a_real_reply_with_sourced_embed(standin: StandIn, st
     assert_clean(standin)
 
 
+@pytest.mark.parametrize("announced", [True, False], ids=["known thread", "unknown thread"])
+async def test_a_mention_in_a_thread_is_answered_in_the_thread(
+    standin: StandIn, start_bot: StartBot, announced: bool
+):
+    # Forum posts are threads too. A thread the bot was never told about (not sent
+    # with the guild, no THREAD_CREATE) is still answered.
+    thread = standin.add_thread("Parler v. AWS", announced=announced)
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"), channel=thread)
+    reply = await standin.wait_reply_to(question)
+    assert reply["channel_id"] == str(thread.id)
+    assert "John Matze" in reply["embeds"][0]["description"]
+    follow_up = await standin.send_message(standin.mention("Pourquoi ?"), channel=thread)
+    [embed] = (await standin.wait_reply_to(follow_up))["embeds"]
+    assert embed["footer"]["text"] == "Question : Pourquoi ? Qui est John Matze ?"
+    assert_clean(standin)
+
+
 async def test_reply_cites_title_date_and_outlets(standin: StandIn, start_bot: StartBot):
     bot = await start_bot(standin)
     text = "Devant quel tribunal Parler a-t-il déposé sa nouvelle plainte ?"

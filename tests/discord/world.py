@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,12 +87,35 @@ class Channel:
     recipient: User | None = None
     # A server may deny the bot Embed Links in one channel (a permission overwrite).
     embed_links: bool = True
+    # A thread (a public thread, or a forum post): where and by whom it was started.
+    parent_id: int | None = None
+    starter_id: int | None = None
 
     @property
     def is_dm(self) -> bool:
         return self.guild_id is None
 
     def payload(self) -> dict[str, Any]:
+        if self.parent_id is not None:
+            return {
+                "id": str(self.id),
+                "type": 11,
+                "guild_id": str(self.guild_id),
+                "parent_id": str(self.parent_id),
+                "owner_id": str(self.starter_id),
+                "name": self.name,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "message_count": 0,
+                "member_count": 1,
+                "flags": 0,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": now_iso(),
+                    "locked": False,
+                },
+            }
         if self.is_dm:
             assert self.recipient is not None
             return {
@@ -125,6 +148,8 @@ class Guild:
     channels: list[Channel]
     roles: list[Role]
     members: list[User]
+    # Active threads, sent with the guild as Discord does (not in `channels`).
+    threads: list[Channel] = field(default_factory=list)
 
     @property
     def channel(self) -> Channel:
@@ -170,7 +195,7 @@ def guild_payload(guild: Guild, owner: User, bot: User) -> dict[str, Any]:
         "roles": [r.payload() for r in guild.roles],
         "channels": [c.payload() for c in guild.channels],
         "members": [member_payload(guild, bot)],
-        "threads": [],
+        "threads": [t.payload() for t in guild.threads],
         "emojis": [],
         "stickers": [],
         "features": [],
