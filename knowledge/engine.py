@@ -37,7 +37,14 @@ from knowledge.cache import (
 from knowledge.collection import collection_paused
 from knowledge.corpus import Corpus, Document, load_corpus
 from knowledge.definitions import defines, definition_subject
-from knowledge.features import FEATURES, RECENT, feature_weights, recency_weights
+from knowledge.features import (
+    FEATURES,
+    RECENT,
+    feature_columns,
+    feature_weights,
+    recency_weights,
+    rows_holding,
+)
 from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import Hit, Index, IndexOptions, PairColumns, top_k
 from knowledge.memo import BoundedMemo
@@ -543,10 +550,29 @@ class Engine:
             elif feature == RECENT:
                 found = recency_weights(self.corpus.document_dates(), self._row_document)
             else:
-                vocabulary, weights = self.index.vocabulary, self.index.weights
-                found = feature_weights(feature, vocabulary, weights, self.analyzer)
+                columns = feature_columns(feature, self.index.vocabulary, self.analyzer)
+                found = feature_weights(self._text_holding(columns))
             self._features[feature] = found
         return found
+
+    def _text_holding(self, columns: Sequence[int]) -> np.ndarray:
+        """Per passage, whether its own text holds one of the columns: a date in its
+        article's title or its heading ("Après les événements du 6 janvier") is not
+        one the passage tells, though its index row holds it. Read off the saved
+        sentences; without them, the text of each passage whose title or heading
+        holds one is read."""
+        if self.sentences is not None:
+            return self.sentences.rows_holding(columns)
+        held = rows_holding(columns, self.index.weights)
+        wanted = frozenset(columns)
+        passages = self.corpus.passages
+        for row in np.flatnonzero(held).tolist():
+            passage = passages[row]
+            document = self.corpus.document(passage.doc_id)
+            context = self._context_columns(context_text(document.title, passage.section))
+            if not wanted.isdisjoint(context):
+                held[row] = not wanted.isdisjoint(self._passage_columns(row).tolist())
+        return held
 
     def suggestions(self, limit: int = 25) -> list[str]:
         """Questions the corpus answers: the catalog's examples, else one per title."""

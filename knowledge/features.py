@@ -5,11 +5,13 @@ words (a year, a month, a weekday, "le 24 février", "dimanche soir"): no single
 the question can find them. Nor can "Combien ... ?" and "How many ... ?" find the number
 that answers them ("30 jours", "des dizaines de millions"). A cue names the feature
 instead of words (`<date>`, `<number>` in the glossary's cues), and every passage
-holding one gains as if it held a word that rare. Features are read off the word
-index's own columns (years, month and weekday names; other numbers and number words),
-so they cost nothing to build or save and are worked out on the first question that
-asks for them. "Maintenant" and "now" ask for the latest state of things, which the
-most recent articles give: that feature is read off the articles' dates instead.
+holding one gains as if it held a word that rare. Features are word-index columns
+(years, month and weekday names; other numbers and number words) looked for in each
+passage's own text, not in its article's title or its heading: a passage under "Après
+les événements du 6 janvier" tells no date. So they cost nothing to build or save and
+are worked out on the first question that asks for them. "Maintenant" and "now" ask
+for the latest state of things, which the most recent articles give: that feature is
+read off the articles' dates instead.
 """
 
 from __future__ import annotations
@@ -59,35 +61,44 @@ def is_year(term: str) -> bool:
     return len(term) == 4 and term.isdigit() and term[0] in "12" and term[:2] <= "20"
 
 
-def feature_weights(
-    feature: str,
-    vocabulary: Mapping[str, int],
-    weights: sparse.csc_matrix,
-    analyze: Callable[[str], list[str]],
-) -> np.ndarray:
-    """Per passage, the BM25 weight of one occurrence of a term held by exactly the
-    passages that hold the feature, length left out (a date or a number is one fact,
-    however long the passage): that term's idf. 0 for the others. A corpus where most
-    passages hold it gives the feature little weight, one where few do much.
-
-    A date is a year, a month or a weekday; a number is any other number, in digits or
-    in words."""
+def feature_columns(
+    feature: str, vocabulary: Mapping[str, int], analyze: Callable[[str], list[str]]
+) -> list[int]:
+    """The word-index columns whose terms make the feature: for a date, a year, a month
+    or a weekday; for a number, any other number, in digits or in words."""
     if feature == DATE:
         names = {stem for name in MONTHS + WEEKDAYS for stem in analyze(name)}
-        columns = [c for term, c in vocabulary.items() if is_year(term) or term in names]
-    elif feature == NUMBER:
+        return [c for term, c in vocabulary.items() if is_year(term) or term in names]
+    if feature == NUMBER:
         names = {stem for name in NUMBER_WORDS for stem in analyze(name)}
-        columns = [
+        return [
             c
             for term, c in vocabulary.items()
             if (term.isdigit() and not is_year(term)) or term in names
         ]
-    else:
-        raise ValueError(f"unknown feature {feature!r}")
+    raise ValueError(f"unknown feature {feature!r}")
+
+
+def rows_holding(columns: Sequence[int], weights: sparse.csc_matrix) -> np.ndarray:
+    """Per index row, whether it holds one of the columns: in its passage's text, or in
+    the title and heading the index adds to it."""
     held = np.zeros(weights.shape[0], dtype=bool)
     for column in columns:
         held[weights.indices[weights.indptr[column] : weights.indptr[column + 1]]] = True
-    return _weights_of(held)
+    return held
+
+
+def feature_weights(held: np.ndarray) -> np.ndarray:
+    """Per passage, the BM25 weight of one occurrence of a term held by exactly the
+    `held` passages, length left out (a date or a number is one fact, however long the
+    passage): that term's idf. 0 for the others. A corpus where most passages hold it
+    gives the feature little weight, one where few do much."""
+    size = held.size
+    found = np.zeros(size, dtype=np.float32)
+    count = int(held.sum())
+    if count:
+        found[held] = math.log1p((size - count + 0.5) / (count + 0.5))
+    return found
 
 
 def recency_weights(document_dates: Sequence[str | None], row_document: np.ndarray) -> np.ndarray:
@@ -101,14 +112,4 @@ def recency_weights(document_dates: Sequence[str | None], row_document: np.ndarr
         dtype=bool,
         count=len(document_dates),
     )
-    return _weights_of(recent[row_document] if latest else np.zeros(row_document.size, bool))
-
-
-def _weights_of(held: np.ndarray) -> np.ndarray:
-    """The idf of a term held by exactly the `held` passages, for them; 0 elsewhere."""
-    size = held.size
-    found = np.zeros(size, dtype=np.float32)
-    count = int(held.sum())
-    if count:
-        found[held] = math.log1p((size - count + 0.5) / (count + 0.5))
-    return found
+    return feature_weights(recent[row_document] if latest else np.zeros(row_document.size, bool))

@@ -169,6 +169,19 @@ class PassageSentences:
         first, last = self.first[row], self.first[row + 1]
         return self.columns[self.offsets[first] : self.offsets[last]]
 
+    def rows_holding(self, columns: Sequence[int]) -> np.ndarray:
+        """Per passage, whether its text holds one of the word-index columns: one pass
+        over the flat arrays, whatever the corpus's size."""
+        wanted = np.zeros(self.width, dtype=bool)
+        wanted[np.asarray(columns, dtype=np.int64)] = True
+        positions = np.flatnonzero(wanted[self.columns])
+        # Where each passage's columns start; an empty passage starts where the next
+        # one does, so the last passage starting at or before a position holds it.
+        starts = self.offsets[self.first[:-1]]
+        held = np.zeros(self.size, dtype=bool)
+        held[np.searchsorted(starts, positions, side="right") - 1] = True
+        return held
+
     def lists_of(self, row: int) -> SentenceColumns:
         """Passage `row`'s sentences as flat lists (`key_sentence_of` reads them)."""
         start, end = self.first[row : row + 2].tolist()

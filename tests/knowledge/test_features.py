@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.engine import Engine
 from knowledge.features import DATE, NUMBER, is_year, recency_weights
+from knowledge.passage_sentences import PassageSentences
 from tests.conftest import engine_on_texts
 
 _engine = engine_on_texts
@@ -42,6 +43,50 @@ def test_a_weekday_is_a_date(tmp_path: Path) -> None:
     answer = _engine(tmp_path, texts).ask("Quand le pont a-t-il rouvert ?")
     assert answer.best is not None
     assert "dimanche" in answer.best.text
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["built", "loaded from the cache"])
+def test_a_date_in_the_title_or_heading_is_not_the_passages_date(
+    tmp_path: Path, saved: bool
+) -> None:
+    # "Quand Amazon a-t-il suspendu Parler ?" got a passage under the heading "Après
+    # les événements du 6 janvier au Capitole" that tells no date, not "dimanche soir".
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "pont.md").write_text(
+        "# Le pont en 2019\n\nTravaux de janvier\n\n"
+        "Le pont de la ville a rouvert aux piétons, après de longs travaux publics.\n\n"
+        "Autres nouvelles\n\n"
+        "Le pont de la ville a rouvert dimanche, après les travaux.\n\n"
+        "Le marché couvert accueille les producteurs du canton.\n",
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache" if saved else None
+    if saved:
+        Engine.from_corpus(folder, cache_dir=cache)
+    engine = Engine.from_corpus(folder, cache_dir=cache)
+    assert (engine.sentences is not None) is saved
+    sections = [passage.section for passage in engine.corpus.passages]
+    assert sections == ["Travaux de janvier", "Autres nouvelles", "Autres nouvelles"]
+    # Only the passage that says "dimanche": not the title's year, not the heading's month.
+    assert [weight > 0 for weight in engine._feature_weights(DATE)] == [False, True, False]
+    answer = engine.ask("Quand le pont a-t-il rouvert ?")
+    assert answer.best is not None and "dimanche" in answer.best.text
+
+
+def test_a_passage_with_no_indexed_word_does_not_take_the_next_ones_date() -> None:
+    # Passage 1 ("Oui.") has a sentence but no column: positions of passage 2's
+    # columns start where its own would have.
+    sentences = PassageSentences(
+        first=np.array([0, 1, 2, 3]),
+        spans=np.array([[0, 9], [0, 4], [0, 12]]),
+        columns=np.array([5, 7, 9]),
+        offsets=np.array([0, 2, 2, 3]),
+        width=10,
+    )
+    assert sentences.rows_holding([9]).tolist() == [False, False, True]
+    assert sentences.rows_holding([5, 8]).tolist() == [True, False, False]
+    assert not sentences.rows_holding([]).any()
 
 
 def test_other_questions_do_not_prefer_dated_passages(tmp_path: Path) -> None:

@@ -173,6 +173,15 @@ def test_weather_in_a_city_the_articles_do_not_name_is_not_answered(engine: Engi
     assert engine.ask("Quel temps fait-il à Paris ?").abstained
 
 
+@pytest.mark.parametrize(
+    "question", ["Quand Amazon a-t-il suspendu Parler ?", "Quand Parler a-t-il été suspendu ?"]
+)
+def test_when_is_answered_by_a_date_the_passage_tells(engine: Engine, question: str) -> None:
+    # Not the lost-users passage, dated only by its heading ("... du 6 janvier ...").
+    answer = engine.ask(question)
+    assert answer.best is not None and "dimanche soir" in answer.best.sentence
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     assert engine.parse("zzz").terms[0].corrected == ()
 
