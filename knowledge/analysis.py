@@ -70,6 +70,7 @@ _KEPT_ENGLISH = {
     "fire", "bill", "system", "found", "interest", "computer", "detail", "top", "bottom",
     "side", "last", "first", "name", "full", "empty", "hundred", "part", "front", "mine",
     "move", "call", "back", "thin", "thick", "con", "mill", "amount", "find", "show",
+    "describe", "cry", "fill", "serious", "sincere",
 }  # fmt: skip
 # Auxiliaries and question verbs missing from scikit-learn's English list.
 _EXTRA_ENGLISH = {

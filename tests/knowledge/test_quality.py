@@ -182,6 +182,24 @@ def test_when_is_answered_by_a_date_the_passage_tells(engine: Engine, question: 
     assert answer.best is not None and "dimanche soir" in answer.best.sentence
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # "describe" was an English stop word (scikit-learn's list): "parler" was all
+        # that was left of the question.
+        ("How does Parler describe itself?", "se présente comme"),
+        # "réagi" and "react" met neither "réaction" nor "en réponse".
+        ("How did Amazon react to Parler's lawsuit?", "Dans une réaction obtenue"),
+        ("Comment Amazon a réagi à la plainte ?", "Dans une réaction obtenue"),
+    ],
+)
+def test_the_passage_saying_it_is_among_the_three_shown(
+    engine: Engine, question: str, said: str
+) -> None:
+    answer = engine.ask(question, k=3)
+    assert any(said in ranked.passage.text for ranked in answer.passages)
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     assert engine.parse("zzz").terms[0].corrected == ()
 
