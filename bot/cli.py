@@ -55,7 +55,13 @@ class _Version(argparse.Action):
             from knowledge.cache import ENGINE_VERSION
 
             found = ENGINE_VERSION
-        print(f"parler-qa {found}")
+        try:
+            print(f"parler-qa {found}", flush=True)
+        except BrokenPipeError:
+            _silence_stdout()  # the reader went away (`| head -c 0`)
+        except OSError as exc:
+            _silence_stdout()
+            parser.exit(EXIT_INPUT, f"error: cannot write the version ({exc.strerror})\n")
         parser.exit()
 
 

@@ -82,6 +82,15 @@ def source_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _is_saved(path: Path) -> bool:
+    """Whether a saved file is there. A cache folder this user may not look into holds
+    none it can read: the thing is built, and saving it warns (`_could_not_save`)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def mark_used(path: Path) -> None:
     """Records that a start read `path` (its access time; its modification time stays
     what the save wrote), so that `prune` keeps it."""
@@ -150,7 +159,7 @@ def cached_corpus(path: Path, cache_dir: Path) -> tuple[Corpus, str]:
     formats = f"{FORMAT_VERSION}:{CORPUS_FORMAT}:{ARRAYS_FORMAT}"
     key = hashlib.sha256(f"{formats}:{source}".encode()).hexdigest()
     saved = cache_dir / f"corpus-{key[:20]}.arrays"
-    if saved.exists():
+    if _is_saved(saved):
         try:
             corpus = load_saved_corpus(saved, key)
         except IndexLoadError as exc:
@@ -221,7 +230,7 @@ def _load_or_build(
 ) -> T:
     """The saved thing at `path`, else built and saved there (`what` names it in the
     warnings): a corrupt, unreadable or unwritable file costs a rebuild, never a crash."""
-    if path.exists():
+    if _is_saved(path):
         try:
             loaded = load()
         except IndexLoadError as exc:
@@ -287,7 +296,7 @@ def cached_glossary(path: str | Path | None, cache_dir: Path) -> Glossary:
     except OSError:
         return load_glossary(path)  # says clearly what is wrong with the path
     saved = cache_dir / f"glossary-{digest.hexdigest()[:20]}.json"
-    if saved.exists():
+    if _is_saved(saved):
         try:
             data = json.loads(saved.read_text(encoding="utf-8"))
             groups = tuple(tuple(group) for group in data["groups"])

@@ -40,6 +40,8 @@ _CROSS_LINK = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_PUNCTUATION = tuple('.!?…:;,"»”“)')
+# A Markdown rule ("---", "***") or heading underline ("==="): a break, never text.
+_RULE = re.compile(r"([-*_=])(?:[ \t]*\1){2,}")
 
 
 @dataclass(frozen=True)
@@ -175,9 +177,9 @@ def document_ids_for(files: Sequence[Path]) -> tuple[list[str], list[str]]:
     counts = Counter(ids)
     warnings = []
     for number in sorted(n for n, count in counts.items() if count > 1):
-        named = [file for file, doc_id in zip(files, ids, strict=True) if doc_id == number]
-        if all(_numbered_id(file) for file in named):
-            listed = ", ".join(file.name for file in named)
+        numbered = [file for file in files if _numbered_id(file) == number]
+        if len(numbered) > 1:
+            listed = ", ".join(file.name for file in numbered)
             warnings.append(f"{listed} share the number {number}: their ids are their names")
     ids = [
         file.stem if counts[doc_id] > 1 and _numbered_id(file) else doc_id
@@ -245,6 +247,11 @@ def _logical_lines(text: str) -> Iterator[str]:
             line = raw.strip()
             if not line:
                 continue
+            if _RULE.fullmatch(line):
+                if pending:
+                    yield pending
+                pending = ""
+                continue
             line = line.lstrip("#").strip() if line.startswith("#") else line
             if pending and not pending.endswith(_CLOSING_PUNCTUATION) and line[0].islower():
                 pending = f"{pending} {line}"
@@ -261,7 +268,10 @@ def _split_names(names: str) -> list[str]:
 
 
 def _load_folder(folder: Path) -> Corpus:
-    files = sorted(p for p in folder.iterdir() if is_article_file(p))
+    try:
+        files = sorted(p for p in folder.iterdir() if is_article_file(p))
+    except OSError as exc:
+        raise CorpusError(f"{folder}: its articles cannot be listed ({exc.strerror})") from None
     catalog_path = folder / CATALOG_NAME
     catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
     ids, warnings = document_ids_for(files)
@@ -289,7 +299,7 @@ def _load_folder(folder: Path) -> Corpus:
     return Corpus(tuple(documents), tuple(passages), tuple(warnings))
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def _front_matter(file: Path, text: str) -> tuple[dict[str, Any], str]:
@@ -299,9 +309,11 @@ def _front_matter(file: Path, text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        data = load_yaml(match.group(1))
+        data = load_yaml(match.group(1) or "")
     except yaml.YAMLError:
         return {}, text  # not front matter after all: the text as written
+    if data is None:  # "---" then "---": front matter left empty
+        return {}, text.replace("\r\n", "\n")[match.end() :]
     if not isinstance(data, dict):
         return {}, text
     where = f"{file}: front matter"
@@ -314,8 +326,11 @@ def _front_matter(file: Path, text: str) -> tuple[dict[str, Any], str]:
 
 
 def is_article_file(path: Path) -> bool:
-    """A .txt or .md file, in any case ("NOTE.TXT")."""
-    return path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES
+    """A .txt or .md file, in any case ("NOTE.TXT"), but not a hidden one: editors and
+    macOS leave those beside articles (a "._note.txt" resource fork is not text)."""
+    return (
+        not path.name.startswith(".") and path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file()
+    )
 
 
 def _read_utf8(file: Path, *, translate_newlines: bool = True) -> str:
@@ -434,12 +449,19 @@ def _load_jsonl(path: Path) -> Corpus:
             raise CorpusError(f"{path}, line {number}: invalid JSON ({exc.msg})") from None
         if not isinstance(record, dict):
             raise CorpusError(f"{path}, line {number}: expected an object with id, title, text")
-        missing = [k for k in ("id", "text") if not isinstance(record.get(k), str | int)]
-        if not missing and not str(record["id"]).strip():
-            missing = ["id"]  # an empty id names no article (/source, buttons)
+        missing = [k for k in ("id", "text") if record.get(k) is None]
         if missing:
             raise CorpusError(f"{path}, line {number}: missing field(s) {', '.join(missing)}")
+        for name in ("id", "text"):
+            value = record[name]
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                kind = type(value).__name__
+                raise CorpusError(f"{path}, line {number}: {name} must be a text, not {kind}")
         doc_id = str(record["id"])
+        if not doc_id.strip():  # names no article (/source, buttons)
+            raise CorpusError(f"{path}, line {number}: missing field(s) id")
+        if not doc_id.isprintable():  # a line break in it breaks each line citing it
+            raise CorpusError(f"{path}, line {number}: id must be one line of text")
         if doc_id in seen:
             raise CorpusError(f"{path}, line {number}: duplicate id {doc_id!r}")
         seen.add(doc_id)

@@ -588,7 +588,7 @@ class Engine:
         by_doc: list[list[str]] = []
         first_round: dict[str, None] = {}
         for document in islice(self.documents, SUGGESTION_SAMPLE):
-            questions = list(document.questions) or [f"{document.title} ?"]
+            questions = list(document.questions) or [_title_as_question(document.title)]
             by_doc.append(questions)
             first_round.setdefault(questions[0])
             if len(first_round) == SUGGESTION_POOL:
@@ -760,6 +760,13 @@ def _surface_words(corpus: Corpus) -> set[str]:
     for document in corpus.documents:
         found.update(words(document.title))
     return found
+
+
+def _title_as_question(title: str) -> str:
+    """A title asked about, as a suggestion: "Le pont rouvre" -> "Le pont rouvre ?"; a
+    title taken from the text ("Le pont a rouvert.") loses its full stop first."""
+    title = title.strip()
+    return title if title.endswith("?") else f"{title.rstrip(' .!…:;,')} ?"
 
 
 def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:

@@ -53,8 +53,10 @@ def load_questions(path: str | Path) -> list[Question]:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise QuestionFileError(f"question file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionFileError(f"{path}: cannot be read as UTF-8 ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise QuestionFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise QuestionFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise QuestionFileError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None

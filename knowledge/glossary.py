@@ -51,7 +51,10 @@ def load_glossary(path: str | Path | None = None) -> Glossary:
         raise GlossaryError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
     groups: list[tuple[str, ...]] = []
     for section in ("aliases", "terms"):
-        for number, group in enumerate(data.get(section) or [], start=1):
+        listed = data.get(section) or []
+        if not isinstance(listed, list):
+            raise GlossaryError(f"{path}: {section} must be a list of groups of phrases")
+        for number, group in enumerate(listed, start=1):
             if (
                 not isinstance(group, list)
                 or len(group) < 2

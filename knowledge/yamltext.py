@@ -15,6 +15,19 @@ class _UniqueKeyLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
     """The safe loader, refusing a key given twice in one mapping: YAML would keep the
     last one silently (a catalog entry written twice, a setting set twice)."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A value YAML's syntax allows but its constructors cannot make ("2021-02-30"
+        # read as a date, "!!int abc") raised a bare ValueError: it becomes a YAML
+        # error at the value's line, which every caller reports with its file.
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value: {exc}", node.start_mark
+            ) from None
+
 
 def _mapping_without_repeats(loader: Any, node: yaml.MappingNode, deep: bool = False) -> Any:
     # The mapping's own keys only: one may override a key merged in with "<<".

@@ -206,14 +206,19 @@ def _run_module(args: list[str], **options: object) -> subprocess.CompletedProce
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
-def test_output_that_cannot_be_written_is_one_line_not_a_traceback() -> None:
+@pytest.mark.parametrize(
+    ("args", "what"), [(["ask", "Qui est John Matze ?"], "answer"), (["--version"], "version")]
+)
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(
+    args: list[str], what: str
+) -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "bot", "ask", "Qui est John Matze ?"],
+            [sys.executable, "-m", "bot", *args],
             stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT,
         )  # fmt: skip
     assert done.returncode == EXIT_INPUT
-    assert done.stderr.strip() == "error: cannot write the answer (No space left on device)"
+    assert done.stderr.strip() == f"error: cannot write the {what} (No space left on device)"
 
 
 def test_a_reader_that_goes_away_ends_the_repl_quietly() -> None:
@@ -264,6 +269,35 @@ def test_malformed_catalog_is_one_clear_line(
     code, _, err = run_cli(["ask", "Parler ?", "--corpus", str(folder)], capsys)
     assert code == EXIT_CORPUS
     assert_one_line_error(err, "catalog.yaml, line")
+
+
+@pytest.mark.parametrize(
+    "value", ["2021-02-30", "2021-13-45", "!!int abc", "!!bool maybe", "!!timestamp x"]
+)
+def test_a_value_yaml_cannot_make_is_one_clear_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+) -> None:
+    # An impossible date in a catalog, a question file or a glossary was a traceback.
+    folder = tmp_path / "corpus"
+    write_article(folder, "001_a.txt", "Parler a porté plainte contre Amazon.")
+    (folder / "catalog.yaml").write_text(f'"001":\n  title: A\n  date: {value}\n', "utf-8")
+    code, _, err = run_cli(["ask", "Parler ?", "--corpus", str(folder)], capsys)
+    assert code == EXIT_CORPUS
+    assert_one_line_error(err, "catalog.yaml, line 3: malformed YAML (cannot read this value")
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(f"- q: Parler ?\n  note: {value}\n", "utf-8")
+    code, _, err = run_cli(["eval", str(questions)], capsys)
+    assert code == EXIT_INPUT
+    assert_one_line_error(err, "questions.yaml, line 2: malformed YAML")
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text(f"terms:\n  - [a, {value}]\n", "utf-8")
+    monkeypatch.setenv("QA_GLOSSARY", str(glossary))
+    code, _, err = run_cli(["ask", "Parler ?"], capsys)
+    assert code == EXIT_CORPUS
+    assert_one_line_error(err, "glossary.yaml, line 2: malformed YAML")
 
 
 def test_non_utf8_article_is_one_clear_line(

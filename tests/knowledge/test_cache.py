@@ -84,6 +84,23 @@ def test_unwritable_cache_only_warns(
     assert caplog.text.count("could not save") == 1
 
 
+def test_a_cache_folder_that_may_not_be_looked_into_is_passed_over(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cache folder of mode 000 made every start fail with "cannot write the answer
+    # (Permission denied)". Refused here as the OS refuses it (root is never refused).
+    cache = tmp_path / "cache"
+    looking = Path.stat
+
+    def refused(path: Path, *args, **kwargs):
+        if path.parent == cache:
+            raise PermissionError(13, "Permission denied", str(path))
+        return looking(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", refused)
+    assert not Engine.from_corpus(corpus, cache_dir=cache).ask(QUESTION).abstained
+
+
 def test_index_key_changes_with_the_analyzer_settings(corpus: Path) -> None:
     from knowledge.analysis import Analyzer
     from knowledge.cache import index_key, source_digest

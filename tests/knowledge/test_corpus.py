@@ -39,7 +39,39 @@ def test_files_of_one_number_keep_their_whole_names(tmp_path: Path) -> None:
     write_article(folder, "02_fin.txt", "Parler retire sa plainte.")
     corpus = load_corpus(folder)
     assert [d.id for d in corpus.documents] == ["01_debut", "01_suite", "02"]
-    assert any("01_debut.txt" in w and "01_suite.txt" in w for w in corpus.warnings)
+    assert any("01_debut.txt, 01_suite.txt share" in w for w in corpus.warnings)
+    write_article(folder, "01.txt", "Parler revient en ligne.")  # the id "01" itself
+    corpus = load_corpus(folder)
+    assert [d.id for d in corpus.documents] == ["01", "01_debut", "01_suite", "02"]
+    assert any("01_debut.txt, 01_suite.txt share" in w for w in corpus.warnings)
+
+
+def test_hidden_files_are_not_articles(tmp_path: Path) -> None:
+    # A macOS resource fork beside an article stopped the whole corpus (not UTF-8).
+    folder = tmp_path / "corpus"
+    write_article(folder, "note.txt", "Parler poursuit Amazon en justice.")
+    (folder / "._note.txt").write_bytes(b"\x00\x05\x16\x07\xff\xfe Mac OS X")
+    write_article(folder, ".brouillon.md", "Un brouillon.")
+    assert [d.id for d in load_corpus(folder).documents] == ["note"]
+
+
+def test_a_folder_whose_articles_cannot_be_listed_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder one may enter but not list (mode 311) was reported as output that
+    # could not be written. Refused here as the OS refuses it (root is never refused).
+    folder = tmp_path / "corpus"
+    write_article(folder, "note.txt", "Parler poursuit Amazon en justice.")
+    listing = Path.iterdir
+
+    def refused(path: Path):
+        if path == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    with pytest.raises(CorpusError, match=r"its articles cannot be listed \(Permission denied\)"):
+        load_corpus(folder)
 
 
 def test_no_metadata_line_in_any_passage(seeds) -> None:
@@ -280,6 +312,39 @@ def test_a_jsonl_record_without_an_id_is_named(tmp_path: Path, record: dict) -> 
     path.write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(CorpusError, match=r"c\.jsonl, line 1: missing field\(s\) id"):
         load_corpus(path)
+
+
+@pytest.mark.parametrize(
+    ("record", "said"),
+    [
+        ({"id": "a", "text": ["Parler.", "Amazon."]}, "text must be a text, not list"),
+        ({"id": 1.5, "text": "Parler."}, "id must be a text, not float"),
+        ({"id": True, "text": "Parler."}, "id must be a text, not bool"),
+        ({"id": "a\nb", "text": "Parler."}, "id must be one line of text"),
+    ],
+)
+def test_a_jsonl_field_of_the_wrong_kind_is_named_as_such(
+    tmp_path: Path, record: dict, said: str
+) -> None:
+    # These were all reported as "missing field(s)", or, for True, shown as "article True".
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"c\.jsonl, line 1: {said}"):
+        load_corpus(path)
+
+
+def test_markdown_rules_and_empty_front_matter_are_not_text(tmp_path: Path) -> None:
+    # "---" then "---" (front matter left empty) made the article's title "---".
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.md", "---\n---\nLes oiseaux chantent le matin.\n")
+    write_article(folder, "b.md", "Titre\n=====\n\nLe texte.\n\n***\n\nUn autre texte.\n")
+    corpus = load_corpus(folder)
+    assert [d.title for d in corpus.documents] == ["Les oiseaux chantent le matin.", "Titre"]
+    assert [p.text for p in corpus.passages] == [
+        "Les oiseaux chantent le matin.",
+        "Le texte.",
+        "Un autre texte.",
+    ]
 
 
 def test_markdown_front_matter_is_the_articles_metadata(tmp_path: Path) -> None:

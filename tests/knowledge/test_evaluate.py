@@ -88,6 +88,23 @@ def test_bad_question_file_is_a_clear_error(tmp_path: Path, content: str, messag
         load_questions(path)
 
 
+def test_a_question_file_that_cannot_be_read_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An unreadable file was reported as "cannot be read as UTF-8 ([Errno 13] ...)".
+    path = tmp_path / "q.yaml"
+    path.write_bytes("- q: Où est le cheval ?".encode("latin-1"))
+    with pytest.raises(QuestionFileError, match=r"q\.yaml: not UTF-8 text \(byte 6\)"):
+        load_questions(path)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_text", refused)  # as the OS refuses it (not root)
+    with pytest.raises(QuestionFileError, match=r"q\.yaml: cannot be read \(Permission denied\)"):
+        load_questions(path)
+
+
 GOOD_ITEM = '- {q: "Que mange le cheval ?", expect: ["foin"]}\n'
 
 

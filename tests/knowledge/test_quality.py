@@ -277,6 +277,10 @@ def test_malformed_glossary_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("synonymes: []\n", encoding="utf-8")
     with pytest.raises(GlossaryError, match="unknown section"):
         load_glossary(path)
+    for section in ("aliases: 5", "aliases: true", "terms: {a: b}"):
+        path.write_text(section, encoding="utf-8")  # was a TypeError
+        with pytest.raises(GlossaryError, match="must be a list of groups of phrases"):
+            load_glossary(path)
     with pytest.raises(GlossaryError, match="is a folder: the glossary is one YAML file"):
         load_glossary(tmp_path)
     path.write_bytes("terms: [[écarter, évincer]]".encode("latin-1"))

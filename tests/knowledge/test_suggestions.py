@@ -53,6 +53,17 @@ def test_repeated_titles_are_suggested_once(tmp_path: Path) -> None:
     assert engine.suggestions(limit=100) == ["Parler ?", "Amazon ?", "Epik ?"]
 
 
+def test_a_title_is_suggested_as_a_question_without_its_full_stop(tmp_path: Path) -> None:
+    # A title taken from the text was suggested as "Le pont a rouvert. ?".
+    titles = ["Le pont a rouvert.", "Qui a fondé Parler ?", "Parler revient !"]
+    engine = _engine(tmp_path, titles)
+    assert engine.suggestions() == [
+        "Le pont a rouvert ?",
+        "Qui a fondé Parler ?",
+        "Parler revient ?",
+    ]
+
+
 def test_a_large_corpus_fills_the_pool_from_its_first_articles(tmp_path: Path) -> None:
     count = SUGGESTION_POOL + 500
     engine = _engine(tmp_path, [f"Titre {n}" for n in range(count)])
