@@ -16,6 +16,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
+    from knowledge.evaluate import Question
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_narrow_encodings()
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
+    if args.command == "ask" and unknown and not any(u.startswith("-") for u in unknown):
+        # Quotes are optional, and a flag may come mid-question: `ask Qui est --json
+        # John Matze` leaves "John Matze" over, the end of the question.
+        args.question += unknown
+        unknown = []
     if unknown:
         # Told under the command's own usage line, not the top-level one.
         getattr(args, "usage_of", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
@@ -247,6 +253,25 @@ def _top(text: str) -> int:
     return top
 
 
+def _warn_of_unknown_documents(file: str, questions: list[Question], engine: Engine) -> None:
+    """A `docs` id the corpus does not have can never be hit: said before the scores,
+    with the id the user may have meant ("3" for "003"), as ids are compared exactly."""
+    named: list[str] = []
+    for doc in sorted({doc for question in questions for doc in question.docs}):
+        found = engine.corpus.find_document(doc)
+        if found is None:
+            named.append(doc)
+        elif found.id != doc:
+            named.append(f"{doc} (did you mean {found.id}?)")
+    if named:
+        more = f" and {len(named) - 10} more" if len(named) > 10 else ""
+        print(
+            f"warning: {file} names documents the corpus does not have, never hit: "
+            f"{', '.join(named[:10])}{more}",
+            file=sys.stderr,
+        )
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.formats import eval_table, explain_misses
     from knowledge.evaluate import load_questions, run, summarize
@@ -255,6 +280,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     start = time.perf_counter()
     engine = _engine(settings)
     build_s = time.perf_counter() - start
+    _warn_of_unknown_documents(args.file, questions, engine)
     outcomes = run(questions, engine.ask)
     report = summarize(outcomes, build_s)
     if args.json:

@@ -169,6 +169,8 @@ def explain_misses(engine: Any, outcomes: list[Any]) -> str:
             f"(score {why.expected_score:.3f})"
             if why.expected_id
             else "no passage holds the expected text"
+            if question.expect
+            else f"no passage of {', '.join(question.docs)} was found"
         )
         lines.append(
             f"- {question.q!r}{' [abstained]' if why.abstained else ''}: {expected}; "

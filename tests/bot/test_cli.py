@@ -140,6 +140,25 @@ def test_eval_explain_names_expected_and_winning_passages(
             assert "winner" in line and ("expected" in line or "no passage" in line)
 
 
+def test_eval_warns_of_documents_the_corpus_does_not_have(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # They were scored as misses without a word, "3" for "003" among them.
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- {q: "Qui est John Matze ?", docs: ["3", "999"]}\n'
+        '- {q: "Qui a fondé Parler ?", docs: ["003"]}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["eval", str(questions), "--explain"], capsys)
+    assert code == EXIT_OK
+    assert err.strip() == (
+        f"warning: {questions} names documents the corpus does not have, never hit: "
+        "3 (did you mean 003?), 999"
+    )
+    assert "no passage of 3, 999 was found" in out
+
+
 def assert_one_line_error(err: str, fragment: str) -> None:
     assert err.startswith("error: ")
     assert fragment in err
@@ -169,6 +188,10 @@ def test_an_unquoted_question_is_one_question(capsys: pytest.CaptureFixture[str]
     data = json.loads(out)
     assert data["question"] == "Qui est John Matze ?"
     assert "Matze" in data["passages"][0]["text"]
+    # A flag mid-question: the words after it were "unrecognized arguments".
+    code, out, _ = run_cli(["ask", "Qui", "est", "--json", "John", "Matze", "?"], capsys)
+    assert code == EXIT_OK
+    assert json.loads(out)["question"] == "Qui est John Matze ?"
 
 
 def test_an_unknown_flag_is_told_under_the_commands_usage(
