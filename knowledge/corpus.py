@@ -157,7 +157,7 @@ def load_corpus(path: str | Path) -> Corpus:
         raise CorpusError(f"corpus not found: {path} (give a folder of .txt/.md or a .jsonl file)")
     if path.is_dir():
         corpus = _load_folder(path)
-    elif path.suffix == ".jsonl":
+    elif path.suffix.lower() == ".jsonl":
         corpus = _load_jsonl(path)
     else:
         raise CorpusError(f"unsupported corpus {path}: expected a folder or a .jsonl file")
@@ -269,12 +269,19 @@ def _split_names(names: str) -> list[str]:
 
 def _load_folder(folder: Path) -> Corpus:
     try:
-        files = sorted(p for p in folder.iterdir() if is_article_file(p))
+        entries = sorted(folder.iterdir())
     except OSError as exc:
         raise CorpusError(f"{folder}: its articles cannot be listed ({exc.strerror})") from None
+    files = [p for p in entries if is_article_file(p)]
     catalog_path = folder / CATALOG_NAME
     catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
     ids, warnings = document_ids_for(files)
+    folders = [p.name for p in entries if not p.name.startswith(".") and p.is_dir()]
+    if folders:
+        listed = ", ".join(folders[:5]) + (
+            f" and {len(folders) - 5} more" if len(folders) > 5 else ""
+        )
+        warnings.append(f"{folder}: subfolders are not read ({listed}); articles go at its top")
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: set[str] = set()

@@ -74,6 +74,18 @@ def test_a_folder_whose_articles_cannot_be_listed_is_named(
         load_corpus(folder)
 
 
+def test_subfolders_are_named_as_not_read_and_jsonl_may_be_upper_case(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "note.txt", "Parler poursuit Amazon en justice.")
+    write_article(folder / "2021", "autre.txt", "Un article rangé dans un sous-dossier.")
+    corpus = load_corpus(folder)
+    assert [d.id for d in corpus.documents] == ["note"]
+    assert corpus.warnings == (f"{folder}: subfolders are not read (2021); articles go at its top",)
+    upper = tmp_path / "CORPUS.JSONL"
+    upper.write_text(json.dumps({"id": "a", "text": "Parler."}), encoding="utf-8")
+    assert [d.id for d in load_corpus(upper).documents] == ["a"]
+
+
 def test_no_metadata_line_in_any_passage(seeds) -> None:
     for passage in seeds.passages:
         assert not METADATA_LINE.match(passage.text), passage.id
