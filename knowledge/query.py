@@ -407,8 +407,14 @@ class QueryParser:
         return Query(question, tuple(_merge_duplicates(terms + cues)), pairs, not french)
 
     def _stem_english_words(self, word: str) -> str:
-        """A word of an English question: French stem if the articles write it."""
-        return self._analyzer.stem(word) if word in self._surface else self._english_stem(word)
+        """A word of an English question: French stem if the articles write it, or if
+        it is a name of theirs with a possessive typed without its apostrophe
+        ("parlers ceo", "amazons reason")."""
+        if word in self._surface:
+            return self._analyzer.stem(word)
+        if word.endswith("s") and word[:-1] in self._name_words():
+            return self._analyzer.stem(word[:-1])
+        return self._english_stem(word)
 
     def _word_term(self, word: str, stem: str, correct: bool, name: bool) -> QueryTerm:
         """A question word as a term with its family and, if asked, its corrections

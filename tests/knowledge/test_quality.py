@@ -200,6 +200,16 @@ def test_the_passage_saying_it_is_among_the_three_shown(
     assert any(said in ranked.passage.text for ranked in answer.passages)
 
 
+def test_a_names_possessive_typed_without_apostrophe_is_the_name(engine: Engine) -> None:
+    # "parlers" and "amazons" were English words the articles never write: the
+    # question abstained over them.
+    query = engine.parse("why did amazons lawyers drop parlers case")
+    assert {"amazon", "parl"} <= {t.alternatives[0][0] for t in query.terms}
+    assert not engine.ask("why did amazons lawyers drop parlers case").abstained
+    # Only names: an English plural stays English ("cases" is not the French "case").
+    assert engine.parse("how many cases").terms[0].alternatives[0][0] == "case"
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     assert engine.parse("zzz").terms[0].corrected == ()
 
