@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,6 +16,8 @@ from knowledge.analysis import fold
 from knowledge.answer import Answer
 from knowledge.errors import KnowledgeError
 from knowledge.yamltext import load_yaml
+
+log = logging.getLogger(__name__)
 
 RANK_DEPTH = 10
 
@@ -89,14 +92,21 @@ def _question(item: Any, where: str) -> Question:
     docs = _strings(item.get("docs"), "docs", where)
     if not offtopic and not expect and not docs:
         raise QuestionFileError(f"{where}: gives neither expect, docs nor offtopic: true")
+    if offtopic and (expect or docs):
+        log.warning("%s: is offtopic: true, yet gives expect or docs (scored as off-topic)", where)
     return Question(
         q=q,
-        lang=item.get("lang") or "xx",
-        kind=item.get("kind") or None,
+        lang=_label(item.get("lang")) or "xx",
+        kind=_label(item.get("kind")) or None,
         expect=expect,
         docs=docs,
         offtopic=bool(offtopic),
     )
+
+
+def _label(value: str | None) -> str | None:
+    """A `lang` or `kind` as one line: each is a row of the report's table."""
+    return " ".join(value.split()) if value else None
 
 
 def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:

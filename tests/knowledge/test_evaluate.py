@@ -1,3 +1,4 @@
+import logging
 import re
 from pathlib import Path
 
@@ -103,6 +104,24 @@ def test_a_question_file_that_cannot_be_read_says_why(
     monkeypatch.setattr(Path, "read_text", refused)  # as the OS refuses it (not root)
     with pytest.raises(QuestionFileError, match=r"q\.yaml: cannot be read \(Permission denied\)"):
         load_questions(path)
+
+
+def test_labels_are_one_line_and_an_offtopic_expect_is_told(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A line break in a lang broke the report's table; an off-topic item's expect was
+    # ignored without a word. Neither stops the file: a held-out file must still run.
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        '- {q: "Que mange le cheval ?", lang: "fr\\nxx", expect: ["foin"]}\n'
+        '- {q: "Quelle heure est-il ?", offtopic: true, expect: ["midi"]}\n',
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING):
+        first, second = load_questions(path)
+    assert first.lang == "fr xx"
+    assert second.offtopic
+    assert "item 2" in caplog.text and "yet gives expect or docs" in caplog.text
 
 
 GOOD_ITEM = '- {q: "Que mange le cheval ?", expect: ["foin"]}\n'
