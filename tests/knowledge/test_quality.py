@@ -210,6 +210,17 @@ def test_a_names_possessive_typed_without_apostrophe_is_the_name(engine: Engine)
     assert engine.parse("how many cases").terms[0].alternatives[0][0] == "case"
 
 
+@pytest.mark.parametrize("question", ["Qu'a dit le juge ?", "Le juge a dit quoi ?"])
+def test_what_someone_said_is_found_in_any_reporting_verb(engine: Engine, question: str) -> None:
+    # "dit" was a word to find: "Parler ... se dit une victime" won over the judge's
+    # ruling, reported with "affirmant".
+    answer = engine.ask(question)
+    assert answer.best is not None and "un juge a annulé le cas de Parler" in answer.best.text
+    # "dit" alone may be the fact asked about: it stays a word to find there.
+    said = engine.parse("Simon dit-il des grossièretés ?")
+    assert [t.word for t in said.terms if not t.cue][:2] == ["simon", "dit"]
+
+
 def test_short_words_are_not_corrected(engine: Engine) -> None:
     assert engine.parse("zzz").terms[0].corrected == ()
 
