@@ -15,6 +15,7 @@ import yaml
 from knowledge.analysis import fold
 from knowledge.answer import Answer
 from knowledge.errors import KnowledgeError
+from knowledge.textfile import read_utf8
 from knowledge.yamltext import load_yaml
 
 log = logging.getLogger(__name__)
@@ -50,16 +51,14 @@ def load_questions(path: str | Path) -> list[Question]:
     """Every item is checked here, so a malformed one stops the run with its number and
     `q` instead of being scored wrongly (a string `expect` matched letter by letter)."""
     path = Path(path)
-    if path.is_dir():
-        raise QuestionFileError(f"{path}: is a folder, not a question file (give a .yaml file)")
+    text = read_utf8(
+        path,
+        QuestionFileError,
+        missing=f"question file not found: {path}",
+        folder=f"{path}: is a folder, not a question file (give a .yaml file)",
+    )
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise QuestionFileError(f"question file not found: {path}") from None
-    except UnicodeDecodeError as exc:
-        raise QuestionFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise QuestionFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        data = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
         raise QuestionFileError(f"{path}, line {line}: malformed YAML ({exc.problem})") from None

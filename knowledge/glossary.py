@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.errors import GlossaryError
+from knowledge.textfile import read_utf8
 from knowledge.yamltext import load_yaml
 
 DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.yaml")
@@ -29,16 +30,12 @@ class Glossary:
 def load_glossary(path: str | Path | None = None) -> Glossary:
     """Reads and validates a glossary file; GlossaryError names the file and the fault."""
     path = Path(path) if path is not None else DEFAULT_GLOSSARY
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise GlossaryError(f"glossary not found: {path}") from None
-    except IsADirectoryError:
-        raise GlossaryError(f"{path} is a folder: the glossary is one YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise GlossaryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot be read ({exc.strerror})") from None
+    text = read_utf8(
+        path,
+        GlossaryError,
+        missing=f"glossary not found: {path}",
+        folder=f"{path} is a folder: the glossary is one YAML file",
+    )
     try:
         data = load_yaml(text) or {}
     except yaml.MarkedYAMLError as exc:
