@@ -20,7 +20,13 @@ from knowledge import glossary as glossary_module
 from knowledge import sentences
 from knowledge.analysis import Analyzer, PairAnalyzer
 from knowledge.arrayfile import FORMAT_VERSION as ARRAYS_FORMAT
-from knowledge.corpus import CATALOG_NAME, Corpus, is_article_file, load_corpus
+from knowledge.corpus import (
+    CATALOG_NAME,
+    Corpus,
+    is_article_file,
+    load_corpus,
+    unread_subfolders,
+)
 from knowledge.errors import IndexLoadError
 from knowledge.glossary import DEFAULT_GLOSSARY, Glossary, load_glossary
 from knowledge.index import FORMAT_VERSION, Index, IndexOptions
@@ -72,7 +78,12 @@ def source_digest(path: Path) -> str:
     for module in (corpus_module, sentences):
         digest.update(Path(module.__file__ or "").read_bytes())
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if is_article_file(p) or p.name == CATALOG_NAME)
+        entries = sorted(path.iterdir())
+        files = [p for p in entries if is_article_file(p) or p.name == CATALOG_NAME]
+        # The subfolders a load warns of: a saved copy must not re-tell a warning about
+        # one since removed, nor keep quiet about one since added.
+        for name in unread_subfolders(entries):
+            digest.update(b"folder:" + name.encode("utf-8", "surrogatepass") + b"\x00")
     else:
         files = [path]
     for file in files:

@@ -276,7 +276,7 @@ def _load_folder(folder: Path) -> Corpus:
     catalog_path = folder / CATALOG_NAME
     catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
     ids, warnings = document_ids_for(files)
-    folders = [p.name for p in entries if not p.name.startswith(".") and p.is_dir()]
+    folders = unread_subfolders(entries)
     if folders:
         listed = ", ".join(folders[:5]) + (
             f" and {len(folders) - 5} more" if len(folders) > 5 else ""
@@ -330,6 +330,12 @@ def _front_matter(file: Path, text: str) -> tuple[dict[str, Any], str]:
         if data.get(name) is not None:
             entry[name] = _texts_field(data.get(name), name, where)
     return entry, text.replace("\r\n", "\n")[match.end() :]
+
+
+def unread_subfolders(entries: Iterable[Path]) -> list[str]:
+    """The names of the folders among a corpus folder's entries (hidden ones aside):
+    their articles are not read, which a load warns of."""
+    return [p.name for p in entries if not p.name.startswith(".") and p.is_dir()]
 
 
 def is_article_file(path: Path) -> bool:

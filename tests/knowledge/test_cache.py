@@ -323,3 +323,22 @@ def test_a_corpus_moved_elsewhere_names_its_new_files(corpus: Path, tmp_path: Pa
     corpus.rename(moved)
     engine = Engine.from_corpus(moved, cache_dir=cache)
     assert all(str(moved) in (d.path or "") for d in engine.documents)
+
+
+def test_a_saved_corpus_tells_of_subfolders_as_they_are_now(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    (corpus / "2021").mkdir()
+    with caplog.at_level(logging.WARNING):
+        Engine.from_corpus(corpus, cache_dir=cache)
+    assert "subfolders are not read (2021)" in caplog.text
+    (corpus / "2021").rmdir()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        Engine.from_corpus(corpus, cache_dir=cache)
+    assert "subfolders" not in caplog.text
+    (corpus / "archives").mkdir()
+    with caplog.at_level(logging.WARNING):
+        Engine.from_corpus(corpus, cache_dir=cache)
+    assert "subfolders are not read (archives)" in caplog.text
