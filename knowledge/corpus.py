@@ -289,7 +289,7 @@ def _load_folder(folder: Path) -> Corpus:
         if doc_id in seen:
             raise CorpusError(f"two articles in {folder} share the id {doc_id!r}: rename one")
         seen.add(doc_id)
-        front, text = _front_matter(file, _read_utf8(file))
+        front, text = _front_matter(file, _read_utf8(file), warnings)
         parsed = parse_article(text)
         entry = catalog.get(doc_id)
         if entry is None and catalog and not front:
@@ -307,21 +307,34 @@ def _load_folder(folder: Path) -> Corpus:
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+# "---" then a "key:" line: what an author who meant front matter writes first (a
+# French "Note :" after a rule has a space before its colon).
+_OPENS_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n[A-Za-z_][\w-]*:")
 
 
-def _front_matter(file: Path, text: str) -> tuple[dict[str, Any], str]:
+def _front_matter(file: Path, text: str, warnings: list[str]) -> tuple[dict[str, Any], str]:
     """A Markdown file's YAML front matter (`---` lines around `title:`, `date:`...)
-    read as its catalog entry, and the text after it; ({}, text) without one."""
+    read as its catalog entry, and the text after it; ({}, text) without one. A file
+    that opens like front matter but cannot be read as it is kept as text, with a
+    warning: its "title: ..." lines would otherwise be passages nobody asked for."""
     match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
     if not match:
+        if _OPENS_FRONT_MATTER.match(text):
+            warnings.append(f"{file.name}: front matter never closed by a '---' line; read as text")
         return {}, text
     try:
         data = load_yaml(match.group(1) or "")
-    except yaml.YAMLError:
-        return {}, text  # not front matter after all: the text as written
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 2}" if mark else ""  # line 1 is the opening "---"
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        warnings.append(f"{file.name}{where}: front matter is not YAML ({problem}); read as text")
+        return {}, text
     if data is None:  # "---" then "---": front matter left empty
         return {}, text.replace("\r\n", "\n")[match.end() :]
     if not isinstance(data, dict):
+        if _OPENS_FRONT_MATTER.match(text):
+            warnings.append(f"{file.name}: front matter is not 'key: value' lines; read as text")
         return {}, text
     where = f"{file}: front matter"
     entry = {name: _text_field(data.get(name), name, where) for name in _TEXT_FIELDS}

@@ -376,6 +376,39 @@ def test_markdown_front_matter_is_the_articles_metadata(tmp_path: Path) -> None:
     assert (document.title, document.date) == ("Titre du catalogue", "2023-01-10")
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("---\ntitle: Les volcans\nL'Etna domine la Sicile.\n", "never closed by a '---' line"),
+        (
+            "---\ntitle: [Les volcans\n---\nL'Etna domine la Sicile.\n",
+            "line 3: front matter is not YAML",
+        ),
+        ("---\n- title\n- date\n---\nL'Etna domine la Sicile.\n", None),
+    ],
+)
+def test_broken_front_matter_is_kept_as_text_with_a_warning(
+    tmp_path: Path, text: str, said: str | None
+) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "volcans.md", text)
+    corpus = load_corpus(folder)
+    assert any("L'Etna domine la Sicile." in p.text for p in corpus.passages)
+    if said is None:  # a list is not what an author writes for front matter: no warning
+        assert corpus.warnings == ()
+    else:
+        [warning] = corpus.warnings
+        assert warning.startswith("volcans.md") and said in warning and "read as text" in warning
+
+
+def test_a_markdown_rule_opening_an_article_is_not_front_matter(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.md", "---\nNote : les oiseaux chantent le matin.\n")
+    corpus = load_corpus(folder)
+    assert corpus.warnings == ()
+    assert [p.text for p in corpus.passages] == ["Note : les oiseaux chantent le matin."]
+
+
 def test_a_catalog_entry_written_twice_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     write_article(folder, "a.txt", "Un paragraphe sur Parler et Amazon.")
