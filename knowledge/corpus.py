@@ -18,7 +18,7 @@ import yaml
 
 from knowledge.errors import CorpusError
 from knowledge.sentences import chunk_sentences
-from knowledge.yamltext import load_yaml
+from knowledge.yamltext import load_yaml, unknown_keys
 
 log = logging.getLogger(__name__)
 
@@ -274,8 +274,8 @@ def _load_folder(folder: Path) -> Corpus:
         raise CorpusError(f"{folder}: its articles cannot be listed ({exc.strerror})") from None
     files = [p for p in entries if is_article_file(p)]
     catalog_path = folder / CATALOG_NAME
-    catalog = load_catalog(catalog_path) if catalog_path.exists() else {}
     ids, warnings = document_ids_for(files)
+    catalog = load_catalog(catalog_path, warnings) if catalog_path.exists() else {}
     folders = unread_subfolders(entries)
     if folders:
         listed = ", ".join(folders[:5]) + (
@@ -378,8 +378,9 @@ def _read_utf8(file: Path, *, translate_newlines: bool = True) -> str:
         raise CorpusError(f"{file}: cannot be read ({exc.strerror})") from None
 
 
-def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
-    """catalog.yaml -> {doc id: entry}; a YAML error names the file and the line."""
+def load_catalog(path: Path, warnings: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """catalog.yaml -> {doc id: entry}; a YAML error names the file and the line, and
+    keys it does not know are told in `warnings`."""
     text = _read_utf8(path)
     try:
         data = load_yaml(text)
@@ -403,11 +404,16 @@ def load_catalog(path: Path) -> dict[str, dict[str, Any]]:
             "sources": _texts_field(entry.get("sources"), "sources", where),
             "questions": _texts_field(entry.get("questions"), "questions", where),
         }
+    if warnings is not None:
+        entries = ((f"entry {key!r}", entry) for key, entry in data.items())
+        warnings.extend(f"{path}: {line}" for line in unknown_keys(entries, CATALOG_KEYS))
     return catalog
 
 
 # Metadata given as one text each; a number or a date is read as text ("2021-03").
 _TEXT_FIELDS = ("title", "date", "lang", "url")
+# What a catalog entry may hold; `file` names the article for people reading it.
+CATALOG_KEYS = (*_TEXT_FIELDS, "sources", "questions", "file")
 
 
 def _text_field(value: Any, name: str, where: str) -> str | None:

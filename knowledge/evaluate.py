@@ -16,7 +16,7 @@ from knowledge.analysis import fold
 from knowledge.answer import Answer
 from knowledge.errors import KnowledgeError
 from knowledge.textfile import read_utf8
-from knowledge.yamltext import load_yaml
+from knowledge.yamltext import load_yaml, unknown_keys
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +66,19 @@ def load_questions(path: str | Path) -> list[Question]:
         raise QuestionFileError(f"{path}: expected a YAML list of questions")
     if not data:
         raise QuestionFileError(f"{path}: holds no questions")
-    return [_question(item, f"{path}: item {n}") for n, item in enumerate(data, start=1)]
+    questions = [_question(item, f"{path}: item {n}") for n, item in enumerate(data, start=1)]
+    for line in unknown_keys(((f"item {n}", item) for n, item in enumerate(data, 1)), ITEM_KEYS):
+        log.warning("%s: %s", path, line)
+    return questions
+
+
+# What a question file's item may hold (`../shared/eval/README.md`).
+ITEM_KEYS = ("q", "lang", "kind", "expect", "docs", "offtopic")
 
 
 def _question(item: Any, where: str) -> Question:
     """One item of the file. An optional key left empty (`kind:`) counts as absent; keys
-    the format does not know are ignored, so newer files still load."""
+    the format does not know are ignored (with a warning), so newer files still load."""
     if not isinstance(item, dict):
         raise QuestionFileError(f"{where}: expected a mapping with a 'q' string, not {_seen(item)}")
     if "q" not in item:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import yaml
@@ -59,3 +61,24 @@ _UniqueKeyLoader.add_constructor(
 def load_yaml(text: str) -> Any:
     """`yaml.safe_load`, in C when available, refusing repeated keys."""
     return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+def unknown_keys(
+    entries: Iterable[tuple[str, Mapping[Any, Any]]], known: Collection[str]
+) -> list[str]:
+    """One line per key that no entry of a file should hold: which entries hold it and
+    the known key it is likely a misspelling of. Such keys are ignored, so a file that
+    a newer version wrote still loads, but "titel:" or "language:" must not pass
+    unseen: the value the author meant would be silently missing."""
+    holders: dict[str, list[str]] = {}
+    for name, entry in entries:
+        for key in entry:
+            if str(key) not in known:
+                holders.setdefault(str(key), []).append(name)
+    lines = []
+    for key, names in holders.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+        lines.append(f"unknown key {key!r} ignored, in {shown}{hint}")
+    return lines

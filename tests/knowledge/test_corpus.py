@@ -409,6 +409,23 @@ def test_a_markdown_rule_opening_an_article_is_not_front_matter(tmp_path: Path) 
     assert [p.text for p in corpus.passages] == ["Note : les oiseaux chantent le matin."]
 
 
+def test_a_misspelt_catalog_key_is_told_not_silently_dropped(seeds, tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Un paragraphe sur Parler et Amazon.")
+    (folder / "catalog.yaml").write_text(
+        'a: {titel: "Le vrai titre", file: a.txt, date: 2021}\n', encoding="utf-8"
+    )
+    corpus = load_corpus(folder)
+    assert corpus.documents[0].date == "2021"
+    assert corpus.warnings == (
+        f"{folder / 'catalog.yaml'}: unknown key 'titel' ignored, in entry 'a'; "
+        "did you mean 'title'?",
+    )
+
+    # The seeds' catalog holds only keys it knows.
+    assert seeds.warnings == ()
+
+
 def test_a_catalog_entry_written_twice_is_named(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     write_article(folder, "a.txt", "Un paragraphe sur Parler et Amazon.")

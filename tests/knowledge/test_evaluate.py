@@ -197,19 +197,28 @@ def test_a_lone_string_is_one_expected_string_not_its_letters(
     assert ranks == [None, 1]
 
 
-def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_ignored(
-    tmp_path: Path,
+def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_told_and_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "q.yaml"
     path.write_text(
         '- {q: "En quelle année ?", expect: 2021, source: piaf}\n'
-        '- {q: "Combien ?", expect: [30, "trente"], kind: , lang: }\n',
+        '- {q: "Combien ?", expect: [30, "trente"], kind: , lang: }\n'
+        '- {q: "Qui ?", expect: Matze, language: fr, source: piaf}\n',
         encoding="utf-8",
     )
-    first, second = load_questions(path)
+    with caplog.at_level(logging.WARNING):
+        first, second, third = load_questions(path)
     assert first.expect == ("2021",)
     assert second.expect == ("30", "trente")
     assert (second.kind, second.lang) == (None, "xx")
+    assert third.lang == "xx"
+    # One line per key, not per item; a misspelt key is named with the one it stands for.
+    assert caplog.messages == [
+        f"{path}: unknown key 'source' ignored, in item 1, item 3 "
+        "(known: q, lang, kind, expect, docs, offtopic)",
+        f"{path}: unknown key 'language' ignored, in item 3; did you mean 'lang'?",
+    ]
 
 
 DATA = Path(__file__).resolve().parents[1] / "data"
