@@ -111,6 +111,7 @@ def test_index_key_changes_with_the_analyzer_settings(corpus: Path) -> None:
     assert base == index_key(Analyzer(), IndexOptions(), digest)
     assert base != index_key(Analyzer(), IndexOptions(k1=1.5), digest)
     assert base != index_key(Analyzer(), IndexOptions(context_weight=0.0), digest)
+    assert base != index_key(Analyzer(), IndexOptions(context_words=0.0), digest)
 
 
 def test_source_digest_follows_article_and_catalog_bytes_only(corpus: Path) -> None:

@@ -119,3 +119,26 @@ def test_word_pairs_looked_up_together_find_the_same_columns_as_one_by_one(
     assert together == {t: c for t in terms if (c := pairs.vocabulary.get(t)) is not None}
     assert list(together) == [f"{first}_{second}"]
     assert pairs.vocabulary.columns_of([]) == {}
+
+
+def test_a_long_context_adds_at_most_its_words_worth_to_each_passage() -> None:
+    from knowledge.termids import TermIds
+
+    # Two passages with no words of their own, under a context of two words and one
+    # of twelve: each context adds at most `context_words` (here 6) words in all.
+    bodies = TermIds(np.zeros(0, dtype=np.int32), np.array([0, 0, 0]))
+    short, long = [0, 1], list(range(2, 14))
+    contexts = TermIds(np.array(short + long, dtype=np.int32), np.array([0, 2, 14]))
+    vocabulary = [f"w{i}" for i in range(14)]
+    index = Index.from_streams(bodies, contexts, np.array([0, 1]), vocabulary)
+    uncapped = Index.from_streams(
+        bodies, contexts, np.array([0, 1]), vocabulary, IndexOptions(context_words=0)
+    )
+
+    def long_to_short(index: Index) -> float:
+        return float(index.scores([(("w2", 1.0),)])[1] / index.scores([(("w0", 1.0),)])[0])
+
+    # Every word is still indexed; a word of the long context weighs less than one of
+    # the short context than it did uncapped.
+    assert index.weights.nnz == uncapped.weights.nnz == 14
+    assert long_to_short(index) < 0.9 * long_to_short(uncapped)

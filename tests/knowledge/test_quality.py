@@ -182,6 +182,13 @@ def test_when_is_answered_by_a_date_the_passage_tells(engine: Engine, question: 
     assert answer.best is not None and "dimanche soir" in answer.best.sentence
 
 
+def test_a_long_heading_does_not_outweigh_the_passage_that_answers(engine: Engine) -> None:
+    # Every paragraph under the heading "Parler est revenu en ligne depuis plusieurs
+    # semaines" held the question's words through it, at the weight of its own text.
+    answer = engine.ask("Quand Parler est-il revenu en ligne ?")
+    assert answer.best is not None and "février" in answer.best.sentence
+
+
 @pytest.mark.parametrize(
     ("question", "said"),
     [
