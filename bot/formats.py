@@ -78,7 +78,11 @@ def citation(document: Document, with_id: bool = True) -> str:
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+    """Wrapped to the terminal's usual width, each line of a list on its own."""
+    return "\n".join(
+        textwrap.fill(line, width=88, initial_indent=indent, subsequent_indent=indent)
+        for line in text.split("\n")
+    )
 
 
 # A question that only says what kind of answer it wants ("Pourquoi ?") with nothing

@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from knowledge.errors import CorpusError
-from knowledge.sentences import chunk_sentences
+from knowledge.sentences import chunk_sentences, pack
 from knowledge.yamltext import load_yaml, unknown_keys
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ MAX_PASSAGE_CHARS = 1200
 # A line this short, without closing punctuation, is a heading, not a paragraph.
 MAX_HEADING_CHARS = 110
 MAX_HEADING_WORDS = 16
+# Text wrapped at a fixed width fills its lines: a shorter one ends its paragraph.
+MIN_WRAPPED_CHARS = 40
 
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}(?:-\d{2}){0,2})\b\s*")
 _CREDIT = re.compile(r"^\s*(?:©|\(c\)|crédit\s*(?:photo)?\s*:|photo\s*:)", re.IGNORECASE)
@@ -194,12 +196,17 @@ def _numbered_id(file: Path) -> str | None:
 
 
 def parse_article(text: str) -> ParsedArticle:
-    """Splits an article into paragraphs, pulling metadata lines and headings out of them."""
+    """Splits an article into paragraphs, pulling metadata lines and headings out of them.
+
+    A short line without closing punctuation is a heading when a paragraph follows it
+    (or when it opens the article: its headline). Short lines that no paragraph
+    follows are content: an ingredient list, a timeline, a last line written without
+    its full stop. They make one passage, a line each, so that nothing the file says
+    is lost to the index.
+    """
     date: str | None = None
     sources: list[str] = []
-    paragraphs: list[tuple[str, str | None]] = []
-    headline: str | None = None
-    section: str | None = None
+    lines: list[str] = []
     for index, line in enumerate(_logical_lines(text)):
         if index == 0 and (marker := _DATE_MARKER.match(line)):
             date = marker.group(1)
@@ -211,17 +218,35 @@ def parse_article(text: str) -> ParsedArticle:
         if source := _SOURCE.match(line):
             sources.extend(_split_names(source.group("names")))
             continue
-        if is_heading(line):
-            if headline is None and not paragraphs:
-                headline = line
-            section = line
-            continue
-        for chunk in chunk_sentences(line, MAX_PASSAGE_CHARS):
-            paragraphs.append((chunk, section))
-    if not paragraphs and section:
+        lines.append(line)
+    short = [is_heading(line) for line in lines]
+    if not lines or all(short):
         # Only short lines (a one-line record, a list of titles): they are the content.
-        paragraphs = [(line, None) for line in _logical_lines(text) if is_heading(line)]
-        headline = None
+        paragraphs = tuple((line, None) for line in lines)
+        return ParsedArticle(paragraphs, date, tuple(dict.fromkeys(sources)), None)
+
+    def heads_a_paragraph(index: int) -> bool:
+        return short[index] and index + 1 < len(lines) and not short[index + 1]
+
+    paragraphs: list[tuple[str, str | None]] = []
+    headline = lines[0] if short[0] else None
+    section = headline
+    listed: list[str] = []  # short lines that are content, waiting to make a passage
+    for index in range(1 if headline else 0, len(lines)):
+        line = lines[index]
+        if not short[index]:
+            paragraphs.extend(
+                (chunk, section) for chunk in chunk_sentences(line, MAX_PASSAGE_CHARS)
+            )
+        elif heads_a_paragraph(index):
+            section = line
+        else:
+            listed.append(line)
+            if index + 1 == len(lines) or heads_a_paragraph(index + 1):
+                paragraphs.extend(
+                    (chunk, section) for chunk in pack(listed, MAX_PASSAGE_CHARS, separator="\n")
+                )
+                listed = []
     return ParsedArticle(tuple(paragraphs), date, tuple(dict.fromkeys(sources)), headline)
 
 
@@ -239,10 +264,12 @@ def _logical_lines(text: str) -> Iterator[str]:
     """Non-empty lines, with soft-wrapped lines of one block (Markdown style) re-joined.
 
     A line break inside a block is a paragraph break unless the line stops mid-sentence
-    and the next one starts in lower case: then the next line continues it.
+    and the next one starts in lower case: then the next line continues it. A line
+    shorter than a wrapped one (an item of a list: "4 œufs", "un demi-litre de lait")
+    is not continued.
     """
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        pending = ""
+        pending = last = ""
         for raw in block.split("\n"):
             line = raw.strip()
             if not line:
@@ -253,12 +280,18 @@ def _logical_lines(text: str) -> Iterator[str]:
                 pending = ""
                 continue
             line = line.lstrip("#").strip() if line.startswith("#") else line
-            if pending and not pending.endswith(_CLOSING_PUNCTUATION) and line[0].islower():
+            if (
+                pending
+                and not pending.endswith(_CLOSING_PUNCTUATION)
+                and line[0].islower()
+                and len(last) >= MIN_WRAPPED_CHARS
+            ):
                 pending = f"{pending} {line}"
+                last = line
                 continue
             if pending:
                 yield pending
-            pending = line
+            pending = last = line
         if pending:
             yield pending
 

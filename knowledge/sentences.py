@@ -47,8 +47,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     A sentence runs from the end of one boundary (after its white space) to the end of
     the next one's punctuation and closing marks, so only the first and the last can
-    have white space to strip.
+    have white space to strip. A line break ends a sentence too: passages hold one only
+    between the items of a list, each its own sentence.
     """
+    if "\n" not in text:
+        return _line_spans(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        spans.extend((start + a, start + b) for a, b in _line_spans(line))
+        start += len(line) + 1
+    return spans
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
     cuts = [(match.end(1), match.end()) for match in _BOUNDARY.finditer(text)]
     if not cuts:
         start, end = _stripped(text)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.corpus import is_heading, load_corpus, parse_article
+from knowledge.engine import Engine
 from knowledge.errors import CorpusError
 from tests.conftest import PIAF, SEEDS, write_article
 
@@ -136,6 +137,62 @@ def test_long_paragraph_is_split_at_sentence_boundaries() -> None:
     for text, _ in parsed.paragraphs:
         assert text.endswith("américain.")
         assert len(text) <= 1200
+
+
+RECIPE = """Les crêpes de la Chandeleur
+
+Ingrédients
+250 g de farine
+4 œufs
+un demi-litre de lait
+
+Préparation
+Verser la farine dans un saladier et creuser un puits. Ajouter les œufs un à un.
+
+Repères
+1142 : fondation de l'abbaye
+1356 : premier pillage
+Laisser reposer la pâte une heure
+"""
+
+
+def test_short_lines_no_paragraph_follows_are_content_not_headings() -> None:
+    # Each short line used to replace the section before it: the ingredients, the
+    # timeline and the last line (written without its full stop) were in no passage.
+    parsed = parse_article(RECIPE)
+    assert parsed.headline == "Les crêpes de la Chandeleur"
+    assert parsed.paragraphs == (
+        ("Ingrédients\n250 g de farine\n4 œufs\nun demi-litre de lait", parsed.headline),
+        (
+            "Verser la farine dans un saladier et creuser un puits. Ajouter les œufs un à un.",
+            "Préparation",
+        ),
+        (
+            "Repères\n1142 : fondation de l'abbaye\n1356 : premier pillage\n"
+            "Laisser reposer la pâte une heure",
+            "Préparation",
+        ),
+    )
+
+
+def test_every_line_of_an_article_is_in_a_passage_its_headline_or_a_section() -> None:
+    parsed = parse_article(RECIPE + "\n- 6 saucisses de Toulouse\n- 2 oignons\n")
+    kept = "\n".join(
+        [parsed.headline or ""] + [f"{text}\n{section}" for text, section in parsed.paragraphs]
+    )
+    for line in [*RECIPE.splitlines(), "- 6 saucisses de Toulouse", "- 2 oignons"]:
+        assert line.strip() in kept
+
+
+def test_each_item_of_a_list_is_a_sentence_of_its_own(tmp_path: Path) -> None:
+    folder = tmp_path / "recettes"
+    write_article(folder, "crepes.txt", RECIPE)
+    engine = Engine.from_corpus(folder)
+    answer = engine.ask("Combien d'œufs faut-il pour les crêpes ?")
+    assert answer.best is not None and answer.best.sentence == "4 œufs"
+    assert engine.ask("Combien de temps laisser reposer la pâte ?").best.sentence == (
+        "Laisser reposer la pâte une heure"
+    )
 
 
 @pytest.mark.parametrize(
