@@ -473,7 +473,7 @@ def _document_from(
     doc_id: str, file: Path, parsed: ParsedArticle, entry: dict[str, Any]
 ) -> Document:
     first_line = next(iter(parsed.paragraphs), ("", None))[0]
-    title = entry.get("title") or parsed.headline or _short_title(first_line) or doc_id
+    title = entry.get("title") or parsed.headline or title_from_text(first_line) or doc_id
     return Document(
         id=doc_id,
         title=title,
@@ -486,7 +486,8 @@ def _document_from(
     )
 
 
-def _short_title(line: str, max_words: int = 12) -> str:
+def title_from_text(line: str, max_words: int = 12) -> str:
+    """The title of an article that has none: its first words."""
     tokens = line.split()
     return " ".join(tokens[:max_words]) + ("…" if len(tokens) > max_words else "")
 
@@ -538,7 +539,7 @@ def _load_jsonl(path: Path) -> Corpus:
         documents.append(
             Document(
                 id=doc_id,
-                title=fields["title"] or parsed.headline or _short_title(text),
+                title=fields["title"] or parsed.headline or title_from_text(text),
                 date=fields["date"] or parsed.date,
                 lang=fields["lang"] or "fr",
                 sources=tuple(dict.fromkeys([*sources, *parsed.sources])),

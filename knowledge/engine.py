@@ -35,7 +35,7 @@ from knowledge.cache import (
     prune,
 )
 from knowledge.collection import collection_paused
-from knowledge.corpus import Corpus, Document, load_corpus
+from knowledge.corpus import Corpus, Document, load_corpus, title_from_text
 from knowledge.definitions import defines, definition_subject
 from knowledge.features import (
     FEATURES,
@@ -165,6 +165,8 @@ class Engine:
         self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
         # Per passage, what a cue's feature weighs there (`_feature_weights`).
         self._features: dict[str, np.ndarray] = {}
+        # Whether each suggestion offered so far is answered from its own article.
+        self._suggestion_checked: dict[str, bool] = {}
 
     @classmethod
     @collection_paused()
@@ -229,30 +231,39 @@ class Engine:
 
     def ask(self, question: str, k: int = 3) -> Answer:
         """The k best passages for the question, or an abstention when none answers it."""
+        return self._ask(question, k, suggest=True)
+
+    def _ask(self, question: str, k: int, suggest: bool) -> Answer:
+        """`ask`; an abstention suggests questions only when `suggest` (checking a
+        suggestion asks it: its own abstention must not look for suggestions)."""
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
         query = self.parse(question)
         corrections = tuple((t.word, c) for t in query.terms for c in t.corrected[:1])
         if not query.terms:
-            return self._abstain(question, "no searchable word in the question", corrections)
+            return self._abstain(
+                question, "no searchable word in the question", corrections, suggest
+            )
         if query.asks_only_what_kind:
-            return self._abstain(question, ASKS_ONLY_WHAT_KIND, corrections)
+            return self._abstain(question, ASKS_ONLY_WHAT_KIND, corrections, suggest)
         weighted = weigh_terms(query, self.index.idf_of)
         known = word_share(
             _translations_as_words(weighted) if query.english else weighted,
             self.index.vocabulary.__contains__,
         )
         if known < self.options.min_known:
-            return self._abstain(question, "the articles do not use most of its words", corrections)
+            return self._abstain(
+                question, "the articles do not use most of its words", corrections, suggest
+            )
         hits = self.rank(query, max(k, CANDIDATES))
         if not hits:
-            return self._abstain(question, "no passage covers the question", corrections)
+            return self._abstain(question, "no passage covers the question", corrections, suggest)
         best = self._ranked(weighted, hits[0])
         if (
             best.coverage < self.options.min_coverage
             or (known + best.coverage) / 2 < self.options.min_evidence
         ):
-            return self._abstain(question, "no passage covers the question", corrections)
+            return self._abstain(question, "no passage covers the question", corrections, suggest)
         # Key sentences cost most of an answer: the passages shown get one; the other
         # articles' strong passages (which may corroborate or contradict the best one)
         # are compared by row, and read and given one only if the comparison needs it
@@ -575,26 +586,67 @@ class Engine:
         return held
 
     def suggestions(self, limit: int = 25) -> list[str]:
-        """Questions the corpus answers: the catalog's examples, else one per title."""
-        return self._suggestion_pool[:limit]
+        """Questions the corpus answers: the catalog's examples, else the articles'
+        titles (searched as they are). One is offered only when it is answered from
+        its own article, not by an abstention: a suggested question answered wrongly
+        is worse than none. Checked when first offered, each once; on a corpus too
+        large to prepare, where checking a thousand would take seconds, unchecked."""
+        check = len(self.corpus.passages) <= PREPARED_PASSAGES
+        found: list[str] = []
+        for suggestion in self._suggestion_pool:
+            if len(found) == limit:
+                break
+            if not check or self._answers_itself(suggestion):
+                found.append(suggestion.text)
+        return found
+
+    def _answers_itself(self, suggestion: _Suggestion) -> bool:
+        known = self._suggestion_checked.get(suggestion.text)
+        if known is None:
+            answer = self._ask(suggestion.text, 1, suggest=False)
+            document = self.corpus.documents[suggestion.position]
+            known = answer.best is not None and (
+                answer.best.document.id == document.id
+                or (suggestion.is_title and answer.best.document.title == document.title)
+            )
+            self._suggestion_checked[suggestion.text] = known
+        return known
 
     @cached_property
-    def _suggestion_pool(self) -> list[str]:
+    def _suggestion_pool(self) -> list[_Suggestion]:
         # Interleaved by article (each article's first question, then each one's second,
         # ...), so the first few suggestions cover different articles; computed once, as
         # an abstention must stay as cheap as an answer. When the articles' first
         # questions fill the pool, only the articles read so far count: a million-article
         # corpus reads about a thousand, not all of them.
-        by_doc: list[list[str]] = []
-        first_round: dict[str, None] = {}
-        for document in islice(self.documents, SUGGESTION_SAMPLE):
-            questions = list(document.questions) or [_title_as_question(document.title)]
-            by_doc.append(questions)
-            first_round.setdefault(questions[0])
+        by_doc: list[list[_Suggestion]] = []
+        first_round: dict[str, _Suggestion] = {}
+        for position, document in enumerate(islice(self.documents, SUGGESTION_SAMPLE)):
+            if document.questions:
+                own = [_Suggestion(q, position, False) for q in document.questions]
+            elif self._title_is_its_own(position):
+                own = [_Suggestion(_title_as_search(document.title), position, True)]
+            else:
+                continue
+            by_doc.append(own)
+            first_round.setdefault(own[0].text, own[0])
             if len(first_round) == SUGGESTION_POOL:
-                return list(first_round)
-        interleaved = [q for round_ in _round_robin(by_doc) for q in round_]
-        return list(dict.fromkeys(interleaved))[:SUGGESTION_POOL]
+                return list(first_round.values())
+        unique: dict[str, _Suggestion] = {}
+        for round_ in _round_robin(by_doc):
+            for suggestion in round_:
+                unique.setdefault(suggestion.text, suggestion)
+        return list(unique.values())[:SUGGESTION_POOL]
+
+    def _title_is_its_own(self, position: int) -> bool:
+        """Whether the article's title was written as one (a headline, the catalog's),
+        not made of its first words, which make a cut sentence, not a question."""
+        title = self.documents[position].title
+        first_row = int(np.searchsorted(self._row_document, position))
+        passages = self.corpus.passages
+        if first_row < len(passages) and self._row_document[first_row] == position:
+            return title != title_from_text(passages[first_row].text)
+        return bool(title.strip())
 
     def topics(self) -> str:
         """What the corpus is about, from the names most of its articles share."""
@@ -605,13 +657,17 @@ class Engine:
         return ", ".join(name for name, _ in self._names.counts.most_common(6))
 
     def _abstain(
-        self, question: str, reason: str, corrections: tuple[tuple[str, str], ...]
+        self,
+        question: str,
+        reason: str,
+        corrections: tuple[tuple[str, str], ...],
+        suggest: bool = True,
     ) -> Answer:
         return Answer(
             question=question,
             passages=(),
             abstained=True,
-            suggestions=tuple(self.suggestions(2)),
+            suggestions=tuple(self.suggestions(2)) if suggest else (),
             topics=self.topics(),
             reason=reason,
             corrections=corrections,
@@ -762,11 +818,19 @@ def _surface_words(corpus: Corpus) -> set[str]:
     return found
 
 
-def _title_as_question(title: str) -> str:
-    """A title asked about, as a suggestion: "Le pont rouvre" -> "Le pont rouvre ?"; a
-    title taken from the text ("Le pont a rouvert.") loses its full stop first."""
-    title = title.strip()
-    return title if title.endswith("?") else f"{title.rstrip(' .!…:;,')} ?"
+@dataclass(frozen=True)
+class _Suggestion:
+    """A question to suggest, and the article (its position) that should answer it."""
+
+    text: str
+    position: int
+    is_title: bool  # a title searched as it is: any article of that title answers it
+
+
+def _title_as_search(title: str) -> str:
+    """A title as a suggestion, searched as it is ("Algérie", "Le pont rouvre"): a
+    question mark after a headline ("Le pont rouvre ?") asked nothing it does not."""
+    return " ".join(title.split()).rstrip(" .!…:;,") or title
 
 
 def _round_robin(lists: Sequence[list[str]]) -> list[list[str]]:

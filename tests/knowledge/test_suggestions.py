@@ -10,7 +10,7 @@ from pathlib import Path
 
 from knowledge.corpus import Document
 from knowledge.engine import SUGGESTION_POOL, Engine
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, write_article
 
 
 def _engine(tmp_path: Path, titles: list[str]) -> Engine:
@@ -44,24 +44,53 @@ class _CountedReads(Sequence[Document]):
 
 def test_each_article_is_suggested_once_in_corpus_order(tmp_path: Path) -> None:
     engine = _engine(tmp_path, [f"Titre {n}" for n in range(12)])
-    assert engine.suggestions(limit=5) == [f"Titre {n} ?" for n in range(5)]
-    assert engine.suggestions(limit=100) == [f"Titre {n} ?" for n in range(12)]
+    assert engine.suggestions(limit=5) == [f"Titre {n}" for n in range(5)]
+    assert engine.suggestions(limit=100) == [f"Titre {n}" for n in range(12)]
 
 
 def test_repeated_titles_are_suggested_once(tmp_path: Path) -> None:
     engine = _engine(tmp_path, ["Parler", "Amazon", "Parler", "Amazon", "Epik"] * 300)
-    assert engine.suggestions(limit=100) == ["Parler ?", "Amazon ?", "Epik ?"]
+    assert engine.suggestions(limit=100) == ["Parler", "Amazon", "Epik"]
 
 
-def test_a_title_is_suggested_as_a_question_without_its_full_stop(tmp_path: Path) -> None:
-    # A title taken from the text was suggested as "Le pont a rouvert. ?".
+def test_a_title_is_suggested_as_a_search_without_its_full_stop(tmp_path: Path) -> None:
+    # A title was suggested as a question: "Le pont a rouvert. ?", "Parler revient ?".
     titles = ["Le pont a rouvert.", "Qui a fondé Parler ?", "Parler revient !"]
     engine = _engine(tmp_path, titles)
-    assert engine.suggestions() == [
-        "Le pont a rouvert ?",
-        "Qui a fondé Parler ?",
-        "Parler revient ?",
-    ]
+    assert engine.suggestions() == ["Le pont a rouvert", "Qui a fondé Parler ?", "Parler revient"]
+
+
+def test_a_title_made_of_the_articles_first_words_is_not_suggested(tmp_path: Path) -> None:
+    # Without a headline or a catalog title, the title is the text's first words: "La
+    # halle aux grains date de 1820 et sert aujourd hui de ?" was suggested.
+    folder = tmp_path / "corpus"
+    write_article(
+        folder,
+        "halle.txt",
+        "La halle aux grains date de 1820 et sert aujourd'hui de marché couvert.",
+    )
+    write_article(
+        folder, "lavoir.txt", "Le lavoir\n\nLe lavoir est alimenté par la source depuis 1820."
+    )
+    assert Engine.from_corpus(folder).suggestions() == ["Le lavoir"]
+
+
+def test_a_question_another_article_answers_is_not_suggested(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Les crêpes\n\nLa pâte repose une heure avant la cuisson.")
+    write_article(folder, "b.txt", "Le cassoulet\n\nLes haricots trempent une nuit entière.")
+    (folder / "catalog.yaml").write_text(
+        "a: {questions: ['Combien de temps trempent les haricots ?', "
+        "'Combien de temps repose la pâte ?']}\n"
+        "b: {questions: ['Quelle est la capitale du Pérou ?']}\n",
+        encoding="utf-8",
+    )
+    engine = Engine.from_corpus(folder)
+    # The first is answered from b, the third not at all: neither is offered.
+    assert engine.suggestions() == ["Combien de temps repose la pâte ?"]
+    assert engine.ask("Quelle est la recette du gaspacho ?").suggestions == (
+        "Combien de temps repose la pâte ?",
+    )
 
 
 def test_a_large_corpus_fills_the_pool_from_its_first_articles(tmp_path: Path) -> None:
@@ -73,7 +102,7 @@ def test_a_large_corpus_fills_the_pool_from_its_first_articles(tmp_path: Path) -
 
     pool = engine.suggestions(limit=count)
 
-    assert pool == [f"Titre {n} ?" for n in range(SUGGESTION_POOL)]
+    assert pool == [f"Titre {n}" for n in range(SUGGESTION_POOL)]
     # The first abstention on a million articles must not read every one of them.
     assert counted.read == SUGGESTION_POOL
 
