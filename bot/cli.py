@@ -235,12 +235,31 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if len(question) > settings.max_question_chars:
         raise UserError(too_long(len(question), settings.max_question_chars))
     top = settings.top_k if args.top is None else _top(args.top)
+    if not args.json and (reply := _small_talk_reply(question, settings)):
+        print(reply)
+        return EXIT_OK
     answer = _engine(settings).ask(question, k=top)
     if args.json:
         print(_json(answer_json(answer)))
     else:
         print(answer_text(answer))
     return EXIT_OK
+
+
+def _small_talk_reply(question: str, settings: Settings) -> str | None:
+    """What `ask help`, `ask bonjour` or `ask merci` gets, as in the REPL and Discord,
+    instead of an abstention. Only for people: `--json` always prints an answer, the
+    contract scripts rely on."""
+    from bot.smalltalk import SmallTalk, small_talk, small_talk_reply
+
+    talk = small_talk(question)
+    if talk is None:
+        return None
+    if talk is SmallTalk.HELP:
+        return f"Ask a question about the articles, in French or in English.\n\n{EXAMPLES}"
+    engine = _engine(settings) if talk is SmallTalk.GREETING else None
+    topics, suggestions = (engine.topics(), engine.suggestions(2)) if engine else ("", [])
+    return small_talk_reply(talk, topics, suggestions)
 
 
 def _top(text: str) -> int:

@@ -1,14 +1,16 @@
-"""Greetings, thanks, calls for help and acknowledgements: chat users open and close
-with greetings and thanks, type "help" before reading anything, and say "ok" to an
-answer; an abstention ("I can't answer « merci » from the articles") is the wrong reply
-to all four. Adapters answer them before asking the engine; a message that also asks
-something is a question and goes to the engine."""
+"""Greetings, farewells, thanks, calls for help and acknowledgements: chat users open
+and close with greetings, goodbyes and thanks, type "help" before reading anything, and
+say "ok" to an answer; an abstention ("I can't answer « merci » from the articles") or
+a passage ("au revoir" met "revoir ses prétentions") is the wrong reply to all five.
+Adapters answer them before asking the engine; a message that also asks something is a
+question and goes to the engine."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
 from enum import Enum
+from itertools import pairwise
 
 from knowledge.analysis import GREETINGS as GREETING_WORDS
 from knowledge.analysis import THANKS as THANKS_WORDS
@@ -17,14 +19,26 @@ from knowledge.analysis import words
 
 class SmallTalk(Enum):
     GREETING = "greeting"
+    FAREWELL = "farewell"
     THANKS = "thanks"
     HELP = "help"  # answered with the adapter's own help
     ACKNOWLEDGEMENT = "acknowledgement"  # "ok", "d'accord", "lol", "👍"
 
 
 # The engine's greeting and thanks words, and chat forms too short or too rare to be
-# its stop words ("cc", "ty").
-GREETINGS = GREETING_WORDS | {"cc", "yo"}
+# its stop words ("cc", "ty"); "good morning" greets through its second word.
+GREETINGS = GREETING_WORDS | {"cc", "yo", "morning", "evening", "afternoon"}
+# Words that say goodbye alone, and pairs that do ("au revoir" is "au" and "revoir",
+# which the articles write: "revoir ses prétentions"). Their other words are company.
+FAREWELLS = frozenset({"revoir", "bye", "byebye", "goodbye", "ciao", "tchao", "adieu", "cya"})
+FAREWELL_PAIRS = frozenset(
+    {
+        ("bonne", "journee"), ("bonne", "soiree"), ("bonne", "nuit"), ("bonne", "fin"),
+        ("bonne", "continuation"), ("a", "bientot"), ("a", "plus"), ("a", "prochaine"),
+        ("la", "prochaine"), ("good", "night"), ("good", "day"), ("see", "you"),
+        ("see", "ya"), ("take", "care"),
+    }
+)  # fmt: skip
 THANKS = THANKS_WORDS | {"mci", "cimer", "ty", "tks"}
 HELP = frozenset({"help", "aide", "aidez", "aidezmoi", "aider", "commands", "commandes"})
 # What a reader says to an answer ("d'accord" is "accord" once its elision is gone).
@@ -32,7 +46,9 @@ ACKNOWLEDGEMENTS = frozenset(
     {
         "ok", "okay", "oki", "okok", "accord", "entendu", "compris", "vu", "oui", "ouais",
         "cool", "super", "top", "parfait", "genial", "bien", "ah", "oh", "lol", "mdr", "ptdr",
-        "xd", "nice", "great", "alright", "yes", "yep", "noted", "got", "it",
+        "xd", "nice", "great", "alright", "yes", "yep", "noted", "got", "it", "bravo",
+        "felicitations", "chapeau", "excellent", "wow", "awesome", "interessant",
+        "interesting", "marche", "dac",
     }
 )  # fmt: skip
 # Words that come with a greeting or a thank-you without making it a question.
@@ -49,8 +65,11 @@ COMPANY = frozenset(
         "good", "morning", "evening", "me", "please", "pls", "plz",
         # French again: "aidez-moi", "de l'aide svp"
         "moi", "svp", "stp", "de", "l",
+        # farewells: "à bientôt", "see you later", "bonne fin de journée"
+        "au", "later", "soon", "again", "have", "nice", "weekend", "semaine", "fin",
     }
 )  # fmt: skip
+FAREWELL_WORDS = FAREWELLS | {word for pair in FAREWELL_PAIRS for word in pair}
 MAX_WORDS = 8
 
 THANKS_REPLY = (
@@ -58,6 +77,7 @@ THANKS_REPLY = (
     "(You're welcome! Ask another question any time.)"
 )
 ACKNOWLEDGEMENT_REPLY = "👍 Une autre question ? (Another question?)"
+FAREWELL_REPLY = "Au revoir ! Revenez quand vous voulez. (Goodbye! Come back any time.)"
 GREETING_REPLY = (
     "Bonjour ! Je réponds aux questions sur ces articles "
     "(hello! I answer questions about these articles)"
@@ -67,16 +87,23 @@ GREETING_REPLY = (
 def small_talk(text: str) -> SmallTalk | None:
     """What the text is when it is only a greeting, a thank-you, a call for help or an
     acknowledgement ("merci pour l'aide" thanks, "ok merci" too), else None."""
-    found = set(words(text))
+    written = words(text)
+    found = set(written)
     if not found:
         # Only an emoji ("👍") says the same as "ok"; "???" is a question left unsaid.
         symbols = any(unicodedata.category(c) == "So" for c in text)
         return SmallTalk.ACKNOWLEDGEMENT if symbols else None
-    if (
-        len(found) > MAX_WORDS
-        or not found <= GREETINGS | THANKS | HELP | ACKNOWLEDGEMENTS | COMPANY
+    if text.strip().casefold() in {"a+", "à+", "@+"}:
+        return SmallTalk.FAREWELL
+    if len(found) > MAX_WORDS or not found <= (
+        GREETINGS | THANKS | HELP | ACKNOWLEDGEMENTS | COMPANY | FAREWELL_WORDS
     ):
         return None
+    # Before thanks: "merci et au revoir" closes the conversation.
+    if found & FAREWELLS or FAREWELL_PAIRS.intersection(pairwise(written)):
+        return SmallTalk.FAREWELL
+    if not found <= GREETINGS | THANKS | HELP | ACKNOWLEDGEMENTS | COMPANY:
+        return None  # a farewell's word without the farewell: "plus", "nuit"
     if found & THANKS:
         return SmallTalk.THANKS
     if found & HELP:
@@ -101,6 +128,8 @@ def small_talk_reply(
         raise ValueError("each adapter answers a call for help with its own help")
     if kind is SmallTalk.THANKS:
         return THANKS_REPLY
+    if kind is SmallTalk.FAREWELL:
+        return FAREWELL_REPLY
     if kind is SmallTalk.ACKNOWLEDGEMENT:
         return ACKNOWLEDGEMENT_REPLY
     lines = [f"{GREETING_REPLY}: {escape(topics)}." if topics else f"{GREETING_REPLY}."]

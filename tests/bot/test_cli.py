@@ -82,6 +82,21 @@ def test_an_abstention_in_the_terminal_speaks_french_too(
     assert "essayez par exemple" in out
 
 
+def test_ask_answers_help_greetings_and_thanks_as_the_repl_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Each was an abstention: "I can't answer that from the articles I know".
+    code, out, _ = run_cli(["ask", "help"], capsys)
+    assert code == EXIT_OK and "python -m bot ask" in out
+    code, out, _ = run_cli(["ask", "Bonjour", "!"], capsys)
+    assert out.startswith("Bonjour ! Je réponds aux questions") and "Parler" in out
+    code, out, _ = run_cli(["ask", "merci"], capsys)
+    assert out.startswith("De rien !")
+    # A script asking for JSON still gets an answer, as the contract says.
+    code, out, _ = run_cli(["ask", "merci", "--json"], capsys)
+    assert json.loads(out)["question"] == "merci"
+
+
 def test_ask_with_jsonl_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(
@@ -422,8 +437,12 @@ def test_repl_reads_a_follow_up_with_the_question_before_it(
 def test_repl_answers_greetings_and_thanks_in_kind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = run_repl(["bonjour", "merci beaucoup !", "aide svp", "ok"], monkeypatch, capsys)
+    out = run_repl(
+        ["bonjour", "merci beaucoup !", "aide svp", "ok", "au revoir"], monkeypatch, capsys
+    )
     assert "Bonjour ! Je réponds aux questions" in out
+    assert "Au revoir ! Revenez quand vous voulez." in out
+    assert "revoir ses prétentions" not in out
     assert "Devant quel tribunal Parler a-t-il déposé sa nouvelle plainte ?" in out
     assert "De rien !" in out
     assert ":source ID" in out  # "aide svp": the help

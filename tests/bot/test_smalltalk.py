@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.smalltalk import THANKS_REPLY, SmallTalk, small_talk, small_talk_reply
+from bot.smalltalk import FAREWELL_REPLY, THANKS_REPLY, SmallTalk, small_talk, small_talk_reply
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,16 @@ from bot.smalltalk import THANKS_REPLY, SmallTalk, small_talk, small_talk_reply
         ("ah ok lol", SmallTalk.ACKNOWLEDGEMENT),
         ("👍", SmallTalk.ACKNOWLEDGEMENT),
         ("ok merci", SmallTalk.THANKS),
+        # "au revoir" got "... a poussé Parler à revoir ses prétentions judiciaires".
+        ("Au revoir !", SmallTalk.FAREWELL),
+        ("merci et au revoir", SmallTalk.FAREWELL),
+        ("bonne fin de journée", SmallTalk.FAREWELL),
+        ("à plus", SmallTalk.FAREWELL),
+        ("A+", SmallTalk.FAREWELL),
+        ("see you later", SmallTalk.FAREWELL),
+        ("bye", SmallTalk.FAREWELL),
+        ("good morning", SmallTalk.GREETING),
+        ("Bravo !", SmallTalk.ACKNOWLEDGEMENT),
     ],
 )
 def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: SmallTalk) -> None:
@@ -49,6 +59,9 @@ def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: Sma
         "???",
         "",
         "!!!",
+        "Plus ?",
+        "Quelle journée ?",
+        "au revoir Parler ?",
     ],
 )
 def test_anything_that_asks_something_is_a_question(text: str) -> None:
@@ -59,3 +72,4 @@ def test_a_greeting_says_what_to_ask() -> None:
     reply = small_talk_reply(SmallTalk.GREETING, "Parler, Amazon", ["Qui est *X* ?"], str.upper)
     assert "PARLER, AMAZON" in reply and "QUI EST *X* ?" in reply
     assert small_talk_reply(SmallTalk.THANKS, "Parler", ["Q ?"]) == THANKS_REPLY
+    assert small_talk_reply(SmallTalk.FAREWELL, "Parler", ["Q ?"]) == FAREWELL_REPLY

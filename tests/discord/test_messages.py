@@ -214,6 +214,9 @@ async def test_thanks_and_greetings_get_a_reply_in_kind(standin: StandIn, start_
     ok = await standin.send_message(standin.mention("ok 👍"))
     reply = await standin.wait_reply_to(ok)
     assert reply["content"].startswith("👍") and not reply["embeds"]
+    bye = await standin.send_message(standin.mention("merci et au revoir !"))
+    reply = await standin.wait_reply_to(bye)
+    assert reply["content"].startswith("Au revoir !") and not reply["embeds"]
     assert_clean(standin)
 
 
