@@ -98,6 +98,18 @@ def word_share(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> floa
     return coverage_of([(1.0, alternatives) for _, alternatives in weighted], has_term)
 
 
+def _matched(weighted: WeightedTerms, terms: frozenset[str]) -> float:
+    """The idf mass a sentence holds, summed as `coverage_of` sums it."""
+    matched = 0.0
+    for importance, alternatives in weighted:
+        best = 0.0
+        for stem, factor in alternatives:
+            if factor > best and stem in terms:
+                best = factor
+        matched += importance * best
+    return matched
+
+
 def coverage_of(weighted: WeightedTerms, has_term: Callable[[str], bool]) -> float:
     """Share of the question's idf mass a text holds: what picks the key sentence."""
     total = matched = 0.0
@@ -118,18 +130,43 @@ def analysed_sentences(
     return tuple((s, frozenset(analyze(s))) for s in split_sentences(text) or [text])
 
 
-def key_sentence(sentences: Sequence[tuple[str, frozenset[str]]], weighted: WeightedTerms) -> str:
-    """The sentence holding most of the question's idf mass; the shorter one on a tie.
-    (`passage_sentences.key_sentence_of` does the same over saved columns.)"""
+@dataclass(frozen=True)
+class KeyFeature:
+    """A kind of answer the question asks for (a date for "quand", a number for
+    "combien"), as the key sentence weighs it: the terms that make it, as stems and as
+    word-index columns, and its importance beside the question's words. Without it,
+    "En quelle année la tannerie a-t-elle fermé ?" showed the sentence naming the
+    tannery, not "Elle ferma ses portes en 1931" after it."""
+
+    importance: float
+    stems: frozenset[str]
+    columns: frozenset[int]
+
+
+def key_sentence(
+    sentences: Sequence[tuple[str, frozenset[str]]],
+    weighted: WeightedTerms,
+    features: Sequence[KeyFeature] = (),
+) -> str:
+    """The sentence holding most of the question's idf mass (and of the features it
+    asks for); the shorter one on a tie. (`passage_sentences.key_sentence_of` does the
+    same over saved columns.)"""
     if len(sentences) == 1:
         return sentences[0][0]
     asked = {term for _, alternatives in weighted for term, _ in alternatives}
+    total = sum(importance for importance, _ in weighted)
     best_sentence, best_key = sentences[0][0], (-1.0, 0)
     for sentence, terms in sentences:
         # Sentences holding none of the question's terms score 0 without the arithmetic.
         score = (
             0.0 if terms.isdisjoint(asked) else round(coverage_of(weighted, terms.__contains__), 6)
         )
+        # A feature counts only beside a word of the question: a date alone does not
+        # say when the thing asked about happened.
+        if features and score:
+            held = sum(f.importance for f in features if not terms.isdisjoint(f.stems))
+            whole = total + sum(f.importance for f in features)
+            score = round((_matched(weighted, terms) + held) / whole, 6)
         key = (score, -len(sentence))
         if key > best_key:
             best_sentence, best_key = sentence, key

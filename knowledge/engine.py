@@ -17,6 +17,7 @@ from knowledge.analysis import Analyzer, PairAnalyzer, words
 from knowledge.answer import (
     ASKS_ONLY_WHAT_KIND,
     Answer,
+    KeyFeature,
     RankedPassage,
     WeightedTerms,
     analysed_sentences,
@@ -40,7 +41,7 @@ from knowledge.definitions import defines, definition_subject
 from knowledge.features import (
     FEATURES,
     RECENT,
-    feature_columns,
+    feature_terms,
     feature_weights,
     recency_weights,
     rows_holding,
@@ -163,8 +164,10 @@ class Engine:
         self._name_is_distinctive: BoundedMemo[str, bool] = BoundedMemo(SENTENCE_CACHE_SIZE)
         # The last question's terms as columns (`_question`), for its few passages.
         self._last_question: tuple[WeightedTerms, QuestionColumns] | None = None
-        # Per passage, what a cue's feature weighs there (`_feature_weights`).
+        # Per passage, what a cue's feature weighs there (`_feature_weights`), and the
+        # terms that make it (`_feature_terms`).
         self._features: dict[str, np.ndarray] = {}
+        self._feature_term_sets: dict[str, tuple[frozenset[str], frozenset[int]]] = {}
         # Whether each suggestion offered so far is answered from its own article.
         self._suggestion_checked: dict[str, bool] = {}
 
@@ -258,7 +261,8 @@ class Engine:
         hits = self.rank(query, max(k, CANDIDATES))
         if not hits:
             return self._abstain(question, "no passage covers the question", corrections, suggest)
-        best = self._ranked(weighted, hits[0])
+        features = self._key_features(query, weighted)
+        best = self._ranked(weighted, hits[0], features=features)
         if (
             best.coverage < self.options.min_coverage
             or (known + best.coverage) / 2 < self.options.min_evidence
@@ -268,7 +272,7 @@ class Engine:
         # articles' strong passages (which may corroborate or contradict the best one)
         # are compared by row, and read and given one only if the comparison needs it
         # or they are shown as related.
-        shown = [best] + [self._ranked(weighted, hit) for hit in hits[1:k]]
+        shown = [best] + [self._ranked(weighted, hit, features=features) for hit in hits[1:k]]
         subject = _definition_subject(query)
         if subject:
             holding = self._rows_holding(subject)
@@ -285,7 +289,7 @@ class Engine:
         def sentence_of(row: int) -> str:
             found = sentences.get(row)
             if found is None:
-                found = sentences[row] = self._key_sentence(row, weighted)
+                found = sentences[row] = self._key_sentence(row, weighted, features)
             return found
 
         def ranked_of(hit: Hit) -> RankedPassage:
@@ -443,7 +447,11 @@ class Engine:
         return np.asarray(sorted(vocabulary[s] for s in stems if s in vocabulary), dtype=np.int64)
 
     def _ranked(
-        self, weighted: WeightedTerms, hit: Hit, sentence: str | None = None
+        self,
+        weighted: WeightedTerms,
+        hit: Hit,
+        sentence: str | None = None,
+        features: Sequence[KeyFeature] = (),
     ) -> RankedPassage:
         """The hit as an answer passage; its key sentence found unless given."""
         passage = self.corpus.passages[hit.row]
@@ -458,7 +466,9 @@ class Engine:
             passage=passage,
             document=document,
             score=hit.score,
-            sentence=self._key_sentence(hit.row, weighted) if sentence is None else sentence,
+            sentence=(
+                self._key_sentence(hit.row, weighted, features) if sentence is None else sentence
+            ),
             coverage=question.share_held(held),
         )
 
@@ -473,15 +483,18 @@ class Engine:
         vocabulary = self.index.vocabulary
         return frozenset(vocabulary[s] for s in self.analyzer(context) if s in vocabulary)
 
-    def _key_sentence(self, row: int, weighted: WeightedTerms) -> str:
+    def _key_sentence(
+        self, row: int, weighted: WeightedTerms, features: Sequence[KeyFeature] = ()
+    ) -> str:
         """The passage's key sentence. With the build's sentences, terms are compared as
         word-index columns: the question's stems are looked up once per question, and a
         passage's sentences are read from the saved arrays, not analysed."""
         if self.sentences is None:
-            return without_dangling_quotes(key_sentence(self._sentences(row), weighted))
+            return without_dangling_quotes(key_sentence(self._sentences(row), weighted, features))
         found = self._sentence_columns.get(row, self.sentences.lists_of)
         text = self.corpus.passages[row].text
-        return without_dangling_quotes(key_sentence_of(text, found, self._question(weighted)))
+        question = self._question(weighted)
+        return without_dangling_quotes(key_sentence_of(text, found, question, features))
 
     def _question(self, weighted: WeightedTerms) -> QuestionColumns:
         """The question's terms as word-index columns, worked out once per question (the
@@ -561,9 +574,42 @@ class Engine:
             elif feature == RECENT:
                 found = recency_weights(self.corpus.document_dates(), self._row_document)
             else:
-                columns = feature_columns(feature, self.index.vocabulary, self.analyzer)
+                columns = sorted(self._feature_terms(feature)[1])
                 found = feature_weights(self._text_holding(columns))
             self._features[feature] = found
+        return found
+
+    def _key_features(self, query: Query, weighted: WeightedTerms) -> tuple[KeyFeature, ...]:
+        """The kinds of answer the question's cues ask for (a date, a number), as its
+        key sentences weigh them: each as one more word of the question, of its words'
+        mean importance. Not at the weight ranking gives them (the idf of a term all
+        dated passages hold): among a passage's sentences, the one holding the date is
+        the answer to "quand", however many passages hold one."""
+        if not weighted:
+            return ()
+        mean = sum(importance for importance, _ in weighted) / len(weighted)
+        found = []
+        for term in query.terms:
+            if term.cue:
+                found.extend(
+                    self._key_feature(feature, mean)
+                    for feature, _ in term.alternatives
+                    if feature in FEATURES and feature != RECENT
+                )
+        return tuple(f for f in found if f.columns)
+
+    def _key_feature(self, feature: str, importance: float) -> KeyFeature:
+        stems, columns = self._feature_terms(feature)
+        return KeyFeature(importance, stems, columns)
+
+    def _feature_terms(self, feature: str) -> tuple[frozenset[str], frozenset[int]]:
+        """The terms and word-index columns that make a feature, found once (a pass
+        over the vocabulary)."""
+        found = self._feature_term_sets.get(feature)
+        if found is None:
+            terms = feature_terms(feature, self.index.vocabulary, self.analyzer)
+            found = (frozenset(t for t, _ in terms), frozenset(c for _, c in terms))
+            self._feature_term_sets[feature] = found
         return found
 
     def _text_holding(self, columns: Sequence[int]) -> np.ndarray:

@@ -66,15 +66,20 @@ def feature_columns(
 ) -> list[int]:
     """The word-index columns whose terms make the feature: for a date, a year, a month
     or a weekday; for a number, any other number, in digits or in words."""
+    return [column for _, column in feature_terms(feature, vocabulary, analyze)]
+
+
+def feature_terms(
+    feature: str, vocabulary: Mapping[str, int], analyze: Callable[[str], list[str]]
+) -> list[tuple[str, int]]:
+    """`feature_columns` with their terms."""
     if feature == DATE:
         names = {stem for name in MONTHS + WEEKDAYS for stem in analyze(name)}
-        return [c for term, c in vocabulary.items() if is_year(term) or term in names]
+        return [(t, c) for t, c in vocabulary.items() if is_year(t) or t in names]
     if feature == NUMBER:
         names = {stem for name in NUMBER_WORDS for stem in analyze(name)}
         return [
-            c
-            for term, c in vocabulary.items()
-            if (term.isdigit() and not is_year(term)) or term in names
+            (t, c) for t, c in vocabulary.items() if (t.isdigit() and not is_year(t)) or t in names
         ]
     raise ValueError(f"unknown feature {feature!r}")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.answer import KeyFeature
 from knowledge.arrayfile import load_arrays, save_arrays
 from knowledge.errors import IndexLoadError
 from knowledge.termids import AnalysedCorpus
@@ -82,9 +83,15 @@ class QuestionColumns:
         return cls(alternatives_of, [importance for importance, _ in weighted], total)
 
 
-def key_sentence_of(text: str, sentences: SentenceColumns, question: QuestionColumns) -> str:
+def key_sentence_of(
+    text: str,
+    sentences: SentenceColumns,
+    question: QuestionColumns,
+    features: Sequence[KeyFeature] = (),
+) -> str:
     """`answer.key_sentence` over a passage's saved columns: the sentence holding most of
-    the question's idf mass, the shorter on a tie; same arithmetic, same result.
+    the question's idf mass (and of the features it asks for), the shorter on a tie;
+    same arithmetic, same result.
 
     A sentence's columns are intersected with the question's in one C-level pass, not
     read one Python step per word: only the few columns they share are looked up.
@@ -98,10 +105,12 @@ def key_sentence_of(text: str, sentences: SentenceColumns, question: QuestionCol
         question.total,
         question.asked,
     )
+    whole = total + sum(f.importance for f in features) if features else total
     best_span, best_key = 0, (-1.0, 0)
     for k in range(len(offsets) - 1):
         score = 0.0
-        shared = asked.intersection(columns[offsets[k] : offsets[k + 1]])
+        own = columns[offsets[k] : offsets[k + 1]]
+        shared = asked.intersection(own)
         if shared:
             best = [0.0] * len(importances)
             for column in shared:
@@ -112,6 +121,10 @@ def key_sentence_of(text: str, sentences: SentenceColumns, question: QuestionCol
             for importance, factor in zip(importances, best, strict=True):
                 matched += importance * factor
             score = round(matched / total, 6) if total else 0.0
+            # A feature counts only beside a word of the question (`key_sentence`).
+            if features and score:
+                held = sum(f.importance for f in features if not f.columns.isdisjoint(own))
+                score = round((matched + held) / whole, 6)
         key = (score, spans[2 * k] - spans[2 * k + 1])
         if key > best_key:
             best_span, best_key = k, key

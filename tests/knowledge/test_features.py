@@ -34,6 +34,43 @@ def test_a_when_question_prefers_the_passage_that_gives_a_date(
     assert "24 février" in answer.best.text
 
 
+FACTORY = (
+    "La tannerie Fourcade fut longtemps la plus grande usine du canton. "
+    "Elle employait jusqu'à cent vingt personnes. "
+    "Elle ferma ses portes en 1931, victime de la crise économique."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Quand la tannerie a-t-elle fermé ?", "Elle ferma ses portes en 1931"),
+        ("Combien de personnes la tannerie employait-elle ?", "cent vingt personnes"),
+    ],
+)
+@pytest.mark.parametrize("saved", [False, True], ids=["built", "loaded from the cache"])
+def test_the_key_sentence_is_the_one_giving_the_date_or_number_asked_for(
+    tmp_path: Path, question: str, key: str, saved: bool
+) -> None:
+    # "Quand" showed the sentence naming the tannery (its rarest word), not the one
+    # saying when it closed.
+    others = [
+        "La bibliothèque ferme ses portes à midi.",
+        "Une usine de chaussures emploie des personnes du canton.",
+    ]
+    texts = [FACTORY, *TEXTS, *others]
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": f"p{n}", "title": "", "text": text} for n, text in enumerate(texts)]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    cache = tmp_path / "cache" if saved else None
+    if saved:
+        Engine.from_corpus(corpus, cache_dir=cache)
+    engine = Engine.from_corpus(corpus, cache_dir=cache)
+    assert (engine.sentences is not None) is saved  # sentences over stems, or columns
+    answer = engine.ask(question)
+    assert answer.best is not None and key in answer.best.sentence
+
+
 def test_a_weekday_is_a_date(tmp_path: Path) -> None:
     texts = [
         TEXTS[0],

@@ -87,14 +87,18 @@ def test_key_sentence_over_saved_columns_is_the_one_over_stems(saved: Engine) ->
     assert saved.sentences is not None
     questions = ["Chez quel hébergeur Parler est-il revenu en ligne ?",
                  "Pourquoi AWS a-t-il suspendu Parler ?", "Who sued Amazon?",
-                 "plainte tribunal Seattle juge", "zorblax Parler", "Parler"]  # fmt: skip
+                 "plainte tribunal Seattle juge", "zorblax Parler", "Parler",
+                 "Quand Parler a-t-il porté plainte ?", "Combien d'utilisateurs ?"]  # fmt: skip
     for question in questions:
-        weighted = weigh_terms(saved.parse(question), saved.index.idf_of)
+        query = saved.parse(question)
+        weighted = weigh_terms(query, saved.index.idf_of)
+        features = saved._key_features(query, weighted)
         columns = QuestionColumns.of(weighted, saved.index.vocabulary)
         for row, passage in enumerate(saved.corpus.passages):
-            expected = key_sentence(analysed_sentences(passage.text, saved.analyzer), weighted)
+            analysed = analysed_sentences(passage.text, saved.analyzer)
+            expected = key_sentence(analysed, weighted, features)
             lists = saved.sentences.lists_of(row)
-            assert key_sentence_of(passage.text, lists, columns) == expected
+            assert key_sentence_of(passage.text, lists, columns, features) == expected
 
 
 def test_share_held_over_columns_is_word_share_over_stems(saved: Engine) -> None:
