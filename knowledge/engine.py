@@ -272,7 +272,8 @@ class Engine:
         # articles' strong passages (which may corroborate or contradict the best one)
         # are compared by row, and read and given one only if the comparison needs it
         # or they are shown as related.
-        shown = [best] + [self._ranked(weighted, hit, features=features) for hit in hits[1:k]]
+        shown_hits = self._distinct_texts(hits, k)
+        shown = [best] + [self._ranked(weighted, hit, features=features) for hit in shown_hits[1:]]
         subject = _definition_subject(query)
         if subject:
             holding = self._rows_holding(subject)
@@ -280,10 +281,10 @@ class Engine:
                 _defining_sentence_first(ranked, subject)
                 if holding is None or hit.row in holding
                 else ranked
-                for hit, ranked in zip(hits, shown, strict=False)
+                for hit, ranked in zip(shown_hits, shown, strict=True)
             ]
             best = shown[0]
-        by_row = {hit.row: ranked for hit, ranked in zip(hits, shown, strict=False)}
+        by_row = {hit.row: ranked for hit, ranked in zip(shown_hits, shown, strict=True)}
         sentences = {row: ranked.sentence for row, ranked in by_row.items()}
 
         def sentence_of(row: int) -> str:
@@ -313,6 +314,22 @@ class Engine:
             conflicting=tuple(map(ranked_of, conflicting)),
             corrections=corrections,
         )
+
+    def _distinct_texts(self, hits: list[Hit], k: int) -> list[Hit]:
+        """The first k hits whose passages say different things: an article quoting
+        another word for word would show the same text twice (its article is still
+        named among those that corroborate)."""
+        passages = self.corpus.passages
+        chosen: list[Hit] = []
+        seen: set[str] = set()
+        for hit in hits:
+            text = " ".join(passages[hit.row].text.split())
+            if text not in seen:
+                seen.add(text)
+                chosen.append(hit)
+                if len(chosen) == k:
+                    break
+        return chosen
 
     def prepare(self, limit: int = PREPARED_PASSAGES) -> int:
         """Reads what answers read of every passage (the passage and its article, its

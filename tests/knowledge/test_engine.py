@@ -6,7 +6,7 @@ import pytest
 from knowledge.analysis import fold
 from knowledge.answer import ASKS_ONLY_WHAT_KIND
 from knowledge.engine import Engine
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, write_article
 
 
 @pytest.mark.parametrize(
@@ -175,3 +175,15 @@ def test_a_question_saying_only_what_kind_of_answer_it_wants_asks_for_its_subjec
     answer = engine.ask(question)
     assert answer.abstained and answer.reason == ASKS_ONLY_WHAT_KIND
     assert answer.suggestions  # questions that show what a whole one looks like
+
+
+def test_a_passage_two_articles_share_word_for_word_is_shown_once(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    shared = "Le pont de pierre sur la Garonne fut achevé en 1822 sur ordre de Napoléon."
+    write_article(folder, "a.txt", f"Le pont de pierre\n\n{shared}\n\nIl compte dix-sept arches.")
+    write_article(folder, "b.txt", f"Le pont, suite\n\n{shared}\n\nUne crue endommagea le pont.")
+    answer = Engine.from_corpus(folder).ask("Quand le pont de pierre fut-il achevé ?", k=3)
+    texts = [passage.text for passage in answer.passages]
+    assert texts.count(shared) == 1 and len(texts) == 3
+    # The other article still says the same: it corroborates the answer.
+    assert [p.document.id for p in answer.corroborating] == ["b"]
