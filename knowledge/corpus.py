@@ -6,6 +6,7 @@ import datetime
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -106,7 +107,7 @@ class Corpus:
     def find_document(self, typed: str) -> Document | None:
         """The article for an id as a user types it: exact, in any case, or without its
         leading zeros ("3" for "003"). Reads ids only, not every document."""
-        typed = typed.strip()
+        typed = nfc(typed.strip())
         if typed in self._position:
             return self.document(typed)
         number = _number_of(typed)
@@ -175,7 +176,7 @@ def document_ids_for(files: Sequence[Path]) -> tuple[list[str], list[str]]:
     number, then `_`), so users type `/source 3`; any other file -> its stem
     ("parler_amazon"). Files whose numbers are the same keep their stems, as their
     numbers could not tell them apart."""
-    ids = [_numbered_id(file) or file.stem for file in files]
+    ids = [_numbered_id(file) or nfc(file.stem) for file in files]
     counts = Counter(ids)
     warnings = []
     for number in sorted(n for n, count in counts.items() if count > 1):
@@ -184,10 +185,17 @@ def document_ids_for(files: Sequence[Path]) -> tuple[list[str], list[str]]:
             listed = ", ".join(file.name for file in numbered)
             warnings.append(f"{listed} share the number {number}: their ids are their names")
     ids = [
-        file.stem if counts[doc_id] > 1 and _numbered_id(file) else doc_id
+        nfc(file.stem) if counts[doc_id] > 1 and _numbered_id(file) else doc_id
         for file, doc_id in zip(files, ids, strict=True)
     ]
     return ids, warnings
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode's composed form. macOS and some zip tools write "é" in file
+    names as "e" and a combining accent: ids made of either must be one id, so that
+    the catalog, question files and `/source` find the article however it was typed."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _numbered_id(file: Path) -> str | None:
@@ -296,6 +304,29 @@ def _logical_lines(text: str) -> Iterator[str]:
             yield pending
 
 
+def _catalog_file_mismatches(
+    catalog: dict[str, dict[str, Any]], file_of: dict[str, Path], catalog_path: Path
+) -> dict[str, str]:
+    """Entries whose `file:` is not the article their id gives: ids come from file names
+    and `file:` only reminds readers which file an entry is for, so an entry keyed
+    "club" for 003_club.txt, or "003" naming another file, would silently describe
+    another article or none."""
+    ids_of = {nfc(file.name): doc_id for doc_id, file in file_of.items()}
+    found = {}
+    for doc_id, entry in catalog.items():
+        named = entry.get("file")
+        if not named or (doc_id in file_of and nfc(file_of[doc_id].name) == nfc(named)):
+            continue
+        where = f"{catalog_path}: entry {doc_id!r} names file: {named}"
+        owner = ids_of.get(nfc(named))
+        found[doc_id] = (
+            f"{where}, whose id is {owner!r}: key the entry {owner!r}"
+            if owner
+            else f"{where}, which is not in the folder"
+        )
+    return found
+
+
 def _split_names(names: str) -> list[str]:
     return [n.strip() for n in re.split(r"\s*(?:,|;|/|\bet\b|\band\b)\s*", names) if n.strip()]
 
@@ -332,7 +363,10 @@ def _load_folder(folder: Path) -> Corpus:
         document = _document_from(doc_id, file, parsed, {**front, **given})
         documents.append(document)
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
-    for missing in sorted(set(catalog) - seen):
+    file_of = dict(zip(ids, files, strict=True))
+    mismatched = _catalog_file_mismatches(catalog, file_of, catalog_path)
+    warnings.extend(mismatched.values())
+    for missing in sorted(set(catalog) - seen - set(mismatched)):
         # YAML reads an unquoted 014 as the number 12 and 000 as 0.
         hint = ' (quote ids in catalog.yaml, "014":)' if missing.isdigit() else ""
         warnings.append(f"{catalog_path}: entry {missing!r} has no article file in {folder}{hint}")
@@ -432,8 +466,9 @@ def load_catalog(path: Path, warnings: list[str] | None = None) -> dict[str, dic
         if not isinstance(entry, dict):
             raise CorpusError(f"{path}: entry {key!r} must be a mapping (title, date, sources)")
         where = f"{path}: entry {key!r}"
-        catalog[str(key)] = {
+        catalog[nfc(str(key))] = {
             **{name: _text_field(entry.get(name), name, where) for name in _TEXT_FIELDS},
+            "file": _text_field(entry.get("file"), "file", where),
             "sources": _texts_field(entry.get("sources"), "sources", where),
             "questions": _texts_field(entry.get("questions"), "questions", where),
         }
@@ -523,7 +558,7 @@ def _load_jsonl(path: Path) -> Corpus:
             if isinstance(value, bool) or not isinstance(value, str | int):
                 kind = type(value).__name__
                 raise CorpusError(f"{path}, line {number}: {name} must be a text, not {kind}")
-        doc_id = str(record["id"])
+        doc_id = nfc(str(record["id"]))
         if not doc_id.strip():  # names no article (/source, buttons)
             raise CorpusError(f"{path}, line {number}: missing field(s) id")
         if not doc_id.isprintable():  # a line break in it breaks each line citing it

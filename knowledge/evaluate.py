@@ -14,6 +14,7 @@ import yaml
 
 from knowledge.analysis import fold
 from knowledge.answer import Answer
+from knowledge.corpus import nfc
 from knowledge.errors import KnowledgeError
 from knowledge.textfile import read_utf8
 from knowledge.yamltext import load_yaml, unknown_keys
@@ -139,7 +140,7 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
             )
         if not fold(element):
             raise QuestionFileError(f"{where}: {key} holds an empty string")
-        strings.append(element)
+        strings.append(nfc(element) if key == "docs" else element)  # ids are NFC
     return tuple(strings)
 
 

@@ -1,5 +1,6 @@
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -489,3 +490,35 @@ def test_a_catalog_entry_written_twice_is_named(tmp_path: Path) -> None:
     (folder / "catalog.yaml").write_text('"a": {title: Un}\n"a": {title: Deux}\n', "utf-8")
     with pytest.raises(CorpusError, match=r"line 2: malformed YAML \(found the key 'a' twice\)"):
         load_corpus(folder)
+
+
+def test_ids_are_one_whichever_unicode_form_a_name_is_written_in(tmp_path: Path) -> None:
+    # macOS writes "é" in file names as "e" and a combining accent: the catalog's
+    # "église" and the file were two ids, each warned of as missing the other.
+    folder = tmp_path / "corpus"
+    decomposed = unicodedata.normalize("NFD", "église")
+    write_article(folder, f"{decomposed}.txt", "L'église romane date du XIIe siècle.")
+    (folder / "catalog.yaml").write_text('"église": {title: "L\'église"}\n', encoding="utf-8")
+    corpus = load_corpus(folder)
+    assert corpus.warnings == ()
+    assert [d.id for d in corpus.documents] == ["église"]
+    assert corpus.documents[0].title == "L'église"
+    assert corpus.find_document(decomposed) is corpus.documents[0]
+
+
+def test_a_catalog_entry_naming_another_file_is_told(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "001_histoire.txt", "Le village fut fondé en 1142.")
+    write_article(folder, "003_club.txt", "Le club de rugby fut créé en 1908.")
+    (folder / "catalog.yaml").write_text(
+        "club: {file: 003_club.txt, title: Le club}\n"
+        '"001": {file: 001_histoire.txt, title: Histoire}\n'
+        '"003": {file: nope.txt, title: Rugby}\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus(folder)
+    catalog = folder / "catalog.yaml"
+    assert sorted(corpus.warnings) == [
+        f"{catalog}: entry '003' names file: nope.txt, which is not in the folder",
+        f"{catalog}: entry 'club' names file: 003_club.txt, whose id is '003': key the entry '003'",
+    ]
