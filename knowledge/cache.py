@@ -25,6 +25,7 @@ from knowledge.corpus import (
     Corpus,
     is_article_file,
     load_corpus,
+    unread_files,
     unread_subfolders,
 )
 from knowledge.errors import IndexLoadError
@@ -80,10 +81,12 @@ def source_digest(path: Path) -> str:
     if path.is_dir():
         entries = sorted(path.iterdir())
         files = [p for p in entries if is_article_file(p) or p.name == CATALOG_NAME]
-        # The subfolders a load warns of: a saved copy must not re-tell a warning about
-        # one since removed, nor keep quiet about one since added.
+        # The subfolders and other files a load warns of: a saved copy must not re-tell
+        # a warning about one since removed, nor keep quiet about one since added.
         for name in unread_subfolders(entries):
             digest.update(b"folder:" + name.encode("utf-8", "surrogatepass") + b"\x00")
+        for name in unread_files(entries):
+            digest.update(b"other:" + name.encode("utf-8", "surrogatepass") + b"\x00")
     else:
         files = [path]
     for file in files:

@@ -23,7 +23,7 @@ from knowledge.yamltext import load_yaml, unknown_keys
 
 log = logging.getLogger(__name__)
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 CATALOG_NAME = "catalog.yaml"
 # Paragraphs longer than this are split at sentence boundaries: a passage should be
 # readable in a chat message and specific enough to rank well.
@@ -342,10 +342,15 @@ def _load_folder(folder: Path) -> Corpus:
     catalog = load_catalog(catalog_path, warnings) if catalog_path.exists() else {}
     folders = unread_subfolders(entries)
     if folders:
-        listed = ", ".join(folders[:5]) + (
-            f" and {len(folders) - 5} more" if len(folders) > 5 else ""
+        warnings.append(
+            f"{folder}: subfolders are not read ({_listed(folders)}); articles go at its top"
         )
-        warnings.append(f"{folder}: subfolders are not read ({listed}); articles go at its top")
+    others = unread_files(entries)
+    if others:
+        warnings.append(
+            f"{folder}: {_listed(others)} not read: articles are {', '.join(ARTICLE_SUFFIXES)}"
+        )
+    empty: list[str] = []
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: set[str] = set()
@@ -360,9 +365,14 @@ def _load_folder(folder: Path) -> Corpus:
             warnings.append(f"{file.name}: no entry in {catalog_path}; title taken from its text")
         # The catalog's entry, then the file's own front matter, then its text.
         given = {name: value for name, value in (entry or {}).items() if value}
+        if not parsed.paragraphs:
+            empty.append(file.name)
+            continue
         document = _document_from(doc_id, file, parsed, {**front, **given})
         documents.append(document)
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
+    if empty:
+        warnings.append(f"{_listed(empty)}: no text, so not an article")
     file_of = dict(zip(ids, files, strict=True))
     mismatched = _catalog_file_mismatches(catalog, file_of, catalog_path)
     warnings.extend(mismatched.values())
@@ -410,6 +420,24 @@ def _front_matter(file: Path, text: str, warnings: list[str]) -> tuple[dict[str,
         if data.get(name) is not None:
             entry[name] = _texts_field(data.get(name), name, where)
     return entry, text.replace("\r\n", "\n")[match.end() :]
+
+
+def _listed(names: Sequence[str], most: int = 5) -> str:
+    more = len(names) - most
+    return ", ".join(names[:most]) + (f" and {more} more" if more > 0 else "")
+
+
+def unread_files(entries: Iterable[Path]) -> list[str]:
+    """The names of the files among a corpus folder's entries that are neither articles
+    nor the catalog (hidden ones aside): "notes.rst" would otherwise vanish unseen."""
+    return [
+        p.name
+        for p in entries
+        if not p.name.startswith(".")
+        and p.name != CATALOG_NAME
+        and p.suffix.lower() not in ARTICLE_SUFFIXES
+        and p.is_file()
+    ]
 
 
 def unread_subfolders(entries: Iterable[Path]) -> list[str]:
@@ -538,6 +566,7 @@ def _load_jsonl(path: Path) -> Corpus:
     documents: list[Document] = []
     passages: list[Passage] = []
     seen: set[str] = set()
+    empty: list[str] = []  # line numbers of records without text
     # "\\n" only: JSON strings may hold U+2028 or U+0085, which splitlines() also
     # splits at ("\\r" before "\\n" is white space to JSON).
     lines = _read_utf8(path, translate_newlines=False).split("\n")
@@ -568,6 +597,9 @@ def _load_jsonl(path: Path) -> Corpus:
         seen.add(doc_id)
         text = str(record["text"])
         parsed = parse_article(text)
+        if not parsed.paragraphs:
+            empty.append(str(number))
+            continue
         where = f"{path}, line {number}"
         fields = {name: _text_field(record.get(name), name, where) for name in _TEXT_FIELDS}
         sources = _texts_field(record.get("source"), "source", where)
@@ -583,7 +615,11 @@ def _load_jsonl(path: Path) -> Corpus:
             )
         )
         passages.extend(_passages_of(doc_id, parsed.paragraphs))
-    return Corpus(tuple(documents), tuple(passages))
+    warnings = ()
+    if empty:
+        lines = f"line {empty[0]}" if len(empty) == 1 else f"lines {_listed(empty)}"
+        warnings = (f"{path}, {lines}: no text, so not an article",)
+    return Corpus(tuple(documents), tuple(passages), warnings)
 
 
 def _number_of(doc_id: str) -> str | None:

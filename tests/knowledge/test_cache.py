@@ -117,9 +117,15 @@ def test_index_key_changes_with_the_analyzer_settings(corpus: Path) -> None:
 def test_source_digest_follows_article_and_catalog_bytes_only(corpus: Path) -> None:
     from knowledge.cache import source_digest
 
-    before = source_digest(corpus)
     (corpus / "notes.pdf").write_bytes(b"not an article")
+    before = source_digest(corpus)
+    (corpus / "notes.pdf").write_bytes(b"still not an article")
     assert source_digest(corpus) == before
+    # Its name counts: a load warns that it is not read.
+    (corpus / "notes.pdf").rename(corpus / "notes.rst")
+    assert source_digest(corpus) != before
+    (corpus / "notes.rst").unlink()
+    before = source_digest(corpus)
     catalog = corpus / "catalog.yaml"
     catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert source_digest(corpus) != before

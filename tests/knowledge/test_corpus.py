@@ -522,3 +522,24 @@ def test_a_catalog_entry_naming_another_file_is_told(tmp_path: Path) -> None:
         f"{catalog}: entry '003' names file: nope.txt, which is not in the folder",
         f"{catalog}: entry 'club' names file: 003_club.txt, whose id is '003': key the entry '003'",
     ]
+
+
+def test_files_that_are_not_articles_and_empty_articles_are_told(tmp_path: Path) -> None:
+    # notes.rst vanished unseen; an empty file was listed among the sources, with no text.
+    folder = tmp_path / "corpus"
+    write_article(folder, "pont.txt", "Le pont de pierre fut achevé en 1822.")
+    write_article(folder, "canal.markdown", "# Le canal\n\nLe canal du Midi fut inauguré en 1681.")
+    write_article(folder, "notes.rst", "Des notes.")
+    write_article(folder, "vide.txt", "\n  \n")
+    corpus = load_corpus(folder)
+    assert [d.id for d in corpus.documents] == ["canal", "pont"]
+    assert corpus.warnings == (
+        f"{folder}: notes.rst not read: articles are .txt, .md, .markdown",
+        "vide.txt: no text, so not an article",
+    )
+    jsonl = tmp_path / "c.jsonl"
+    records = [{"id": "a", "text": "Le pont."}, {"id": "b", "text": ""}, {"id": "c", "text": " "}]
+    jsonl.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    corpus = load_corpus(jsonl)
+    assert [d.id for d in corpus.documents] == ["a"]
+    assert corpus.warnings == (f"{jsonl}, lines 2, 3: no text, so not an article",)
