@@ -192,6 +192,12 @@ class Engine:
             glossary = load_glossary(glossary_path)
         else:
             glossary = cached_glossary(glossary_path, Path(cache_dir))
+        if not glossary.groups and not glossary.cues:
+            # Likely a mistake (a file emptied, the wrong file): answers go on, but
+            # English questions and paraphrases lose their synonyms, unseen.
+            log.warning(
+                "the glossary %s is empty: questions get no synonyms nor cues", glossary_path
+            )
         analyzer = Analyzer()
         # Sentences are worked out with an index that will be saved: a start from the
         # saved data then answers without analysing any passage. An engine built for

@@ -70,7 +70,19 @@ def load_questions(path: str | Path) -> list[Question]:
     questions = [_question(item, f"{path}: item {n}") for n, item in enumerate(data, start=1)]
     for line in unknown_keys(((f"item {n}", item) for n, item in enumerate(data, 1)), ITEM_KEYS):
         log.warning("%s: %s", path, line)
+    odd = sorted({q.lang for q in questions} - set(LANGUAGES))
+    if odd:
+        log.warning(
+            "%s: lang %s is not one of %s (a row of its own in the report)",
+            path,
+            ", ".join(odd),
+            ", ".join(LANGUAGES),
+        )
     return questions
+
+
+# The languages the format names (`../shared/eval/README.md`): xx is unknown.
+LANGUAGES = ("fr", "en", "xx")
 
 
 # What a question file's item may hold (`../shared/eval/README.md`).

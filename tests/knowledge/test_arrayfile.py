@@ -56,3 +56,14 @@ def test_a_damaged_byte_inside_an_array_is_refused(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match="checksum"):
         load_arrays(path)
+
+
+def test_a_damaged_byte_in_the_saved_key_is_damage_not_other_inputs(tmp_path: Path) -> None:
+    # The key lives in the header: changed, it read as "built for other inputs".
+    path = tmp_path / "saved.arrays"
+    save_arrays(path, {"key": "abcdef"}, {"text": np.zeros(3, dtype=np.uint8)})
+    data = bytearray(path.read_bytes())
+    data[data.index(b"abcdef")] = ord("x")
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="checksum"):
+        load_arrays(path)

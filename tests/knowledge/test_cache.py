@@ -349,3 +349,20 @@ def test_a_saved_corpus_tells_of_subfolders_as_they_are_now(
     with caplog.at_level(logging.WARNING):
         Engine.from_corpus(corpus, cache_dir=cache)
     assert "subfolders are not read (archives)" in caplog.text
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["built", "loaded from the cache"])
+def test_an_empty_glossary_is_told_at_every_start(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, cached: bool
+) -> None:
+    # It was accepted without a word: English questions quietly lost their synonyms.
+    empty = tmp_path / "glossary.yaml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    cache = tmp_path / "cache" if cached else None
+    if cached:
+        Engine.from_corpus(corpus, glossary_path=empty, cache_dir=cache)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        engine = Engine.from_corpus(corpus, glossary_path=empty, cache_dir=cache)
+    assert f"the glossary {empty} is empty" in caplog.text
+    assert not engine.ask("Pourquoi Amazon a-t-il suspendu Parler ?").abstained

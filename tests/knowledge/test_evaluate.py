@@ -204,11 +204,12 @@ def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_told_and_ig
     path.write_text(
         '- {q: "En quelle année ?", expect: 2021, source: piaf}\n'
         '- {q: "Combien ?", expect: [30, "trente"], kind: , lang: }\n'
-        '- {q: "Qui ?", expect: Matze, language: fr, source: piaf}\n',
+        '- {q: "Qui ?", expect: Matze, language: fr, source: piaf}\n'
+        '- {q: "Wer ?", expect: Matze, lang: de}\n',
         encoding="utf-8",
     )
     with caplog.at_level(logging.WARNING):
-        first, second, third = load_questions(path)
+        first, second, third, _ = load_questions(path)
     assert first.expect == ("2021",)
     assert second.expect == ("30", "trente")
     assert (second.kind, second.lang) == (None, "xx")
@@ -218,6 +219,7 @@ def test_numbers_in_expect_are_taken_as_written_and_unknown_keys_are_told_and_ig
         f"{path}: unknown key 'source' ignored, in item 1, item 3 "
         "(known: q, lang, kind, expect, docs, offtopic)",
         f"{path}: unknown key 'language' ignored, in item 3; did you mean 'lang'?",
+        f"{path}: lang de is not one of fr, en, xx (a row of its own in the report)",
     ]
 
 
