@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -57,7 +57,7 @@ class _Version(argparse.Action):
 
             found = ENGINE_VERSION
         try:
-            print(f"parler-qa {found}", flush=True)
+            print(f"parler-qa {found} (code {code_digest()})", flush=True)
         except BrokenPipeError:
             _silence_stdout()  # the reader went away (`| head -c 0`)
         except OSError as exc:
@@ -66,8 +66,44 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def code_digest() -> str:
+    """A short hash of the code and data files the bot runs (its Python, glossary and
+    lexicon): the version alone stays 0.1.0 across changes, so a bug report quoting
+    `--version` would not say which code it was."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in ("bot", "knowledge"):
+        for file in sorted((root / package).rglob("*")):
+            if file.suffix in (".py", ".yaml", ".tsv") and file.is_file():
+                digest.update(file.relative_to(root).as_posix().encode() + b"\x00")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Help that cannot be written (a full disk) is an error, as an answer is:
+    argparse's own printing ignores it and exits 0."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        file = file or sys.stderr
+        try:
+            file.write(message)
+            file.flush()
+        except BrokenPipeError:
+            _silence_stdout()  # the reader went away (`| head -1`)
+        except OSError as exc:
+            if file is not sys.stdout:
+                return  # nowhere left to tell it
+            _silence_stdout()
+            self.exit(EXIT_INPUT, f"error: cannot write the help ({exc.strerror})\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m bot",
         description="Sourced answers about the 2021 Parler v. Amazon Web Services dispute, "
         "from French news articles. Ask in French or in English.",
@@ -183,7 +219,8 @@ def _in_terminal(args: argparse.Namespace, settings: Settings) -> int:
         # Reading the corpus, the glossary and the settings raises their own errors:
         # an OSError here is output that cannot be written (a full disk).
         _silence_stdout()
-        return _fail(f"cannot write the answer ({exc.strerror or exc})", EXIT_INPUT)
+        output = {"ask": "the answer", "eval": "the report"}.get(args.command, "the reply")
+        return _fail(f"cannot write {output} ({exc.strerror or exc})", EXIT_INPUT)
 
 
 def _tolerate_narrow_encodings() -> None:

@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -245,7 +246,14 @@ def _run_module(args: list[str], **options: object) -> subprocess.CompletedProce
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
 @pytest.mark.parametrize(
-    ("args", "what"), [(["ask", "Qui est John Matze ?"], "answer"), (["--version"], "version")]
+    ("args", "what"),
+    [
+        (["ask", "Qui est John Matze ?"], "answer"),
+        (["--version"], "version"),
+        (["--help"], "help"),  # exited 0, silently
+        (["eval", "--help"], "help"),
+        (["eval", str(ROOT / "tests/data/sweep-questions.yaml")], "report"),  # "the answer"
+    ],
 )
 def test_output_that_cannot_be_written_is_one_line_not_a_traceback(
     args: list[str], what: str
@@ -520,10 +528,23 @@ def test_repl_history_that_cannot_be_read_or_written_costs_only_the_history(
     assert list(working.load_history_strings()) == ["Qui est John Matze ?"]
 
 
-def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -> None:
+def test_version_is_the_installed_packages_and_names_the_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from importlib.metadata import version
+
+    import bot.cli
 
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0
-    assert capsys.readouterr().out.strip() == f"parler-qa {version('parler-qa')}"
+    said = capsys.readouterr().out.strip()
+    assert said == f"parler-qa {version('parler-qa')} (code {bot.cli.code_digest()})"
+    # The version stays 0.1.0 when the code changes; the code's hash does not.
+    copy = tmp_path / "copy"
+    for package in ("bot", "knowledge"):
+        shutil.copytree(ROOT / package, copy / package)
+    monkeypatch.setattr(bot.cli, "__file__", str(copy / "bot" / "cli.py"))
+    same = bot.cli.code_digest()
+    (copy / "knowledge" / "glossary.yaml").write_text("aliases: []\n", encoding="utf-8")
+    assert same == said.split("code ")[1].rstrip(")") != bot.cli.code_digest()
