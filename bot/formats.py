@@ -36,6 +36,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "date": document.date,
         "sources": list(document.sources),
         "path": document.path,
+        "url": document.url,
     }
 
 
@@ -67,13 +68,16 @@ def corrections_text(answer: Answer) -> str:
     return ", ".join(f"{typed} → {read}" for typed, read in answer.corrections)
 
 
-def citation(document: Document, with_id: bool = True) -> str:
-    """`Title (2021-03) · sources: Reuters, The Verge · article 000`."""
+def citation(document: Document, with_id: bool = True, with_url: bool = True) -> str:
+    """`Title (2021-03) · sources: Reuters, The Verge · article 000 · https://...`: a
+    journalist checks the original from the link when the catalog gives one."""
     parts = [document.title + (f" ({document.date})" if document.date else "")]
     if document.sources:
         parts.append("sources: " + ", ".join(document.sources))
     if with_id:
         parts.append(f"article {document.id}")
+    if with_url and document.url:
+        parts.append(document.url)
     return " · ".join(parts)
 
 
@@ -125,7 +129,7 @@ def answer_text(answer: Answer) -> str:
 
 def document_listing(documents: list[Document] | tuple[Document, ...]) -> str:
     """One line per article, its id first (the id `:source` takes)."""
-    return "\n".join(f"{d.id}  {citation(d, with_id=False)}" for d in documents)
+    return "\n".join(f"{d.id}  {citation(d, with_id=False, with_url=False)}" for d in documents)
 
 
 def eval_table(report: dict[str, Any]) -> str:

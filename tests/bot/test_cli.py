@@ -110,6 +110,17 @@ def test_ask_with_jsonl_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert json.loads(out)["passages"][0]["doc"]["id"] == "a"
 
 
+def test_an_articles_url_is_cited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A url given in the corpus was shown nowhere outside Discord.
+    corpus = tmp_path / "c.jsonl"
+    record = {"id": "a", "title": "Le pont", "url": "https://example.org/pont", "text": "Le pont."}
+    corpus.write_text(json.dumps(record), encoding="utf-8")
+    _, out, _ = run_cli(["ask", "pont", "--corpus", str(corpus)], capsys)
+    assert "— Le pont · article a · https://example.org/pont" in out
+    _, out, _ = run_cli(["ask", "pont", "--json", "--corpus", str(corpus)], capsys)
+    assert json.loads(out)["passages"][0]["doc"]["url"] == "https://example.org/pont"
+
+
 def test_eval_json_follows_the_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     questions = tmp_path / "q.yaml"
     questions.write_text(
