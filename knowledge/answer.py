@@ -185,6 +185,30 @@ def names_in_order(text: str) -> list[str]:
     return list(dict.fromkeys(name for match in _NAME.findall(text) if (name := _name_of(match))))
 
 
+def names_and_inner_names(text: str) -> tuple[list[str], set[str]]:
+    """`names_in_order`, and those of them written past a sentence's (or a line's)
+    start: "Cuire les pâtes" and "Verser la farine" capitalise a verb, not a name; a
+    name that opens one sentence is still one when another writes it further on. One
+    pass of the name pattern: topics read thousands of passages."""
+    ordered: dict[str, None] = {}
+    inner = set()
+    for match in _NAME.finditer(text):
+        name = _name_of(match.group())
+        if not name:
+            continue
+        ordered[name] = None
+        start = match.start()
+        # What comes before, past quotes and dashes: nothing or a sentence's end.
+        before = text[max(0, start - 6) : start].rstrip(" \t\"'«“(-–—\u00a0")
+        if (
+            name != match.group()
+            or (start > 6 and not before)
+            or (before and before[-1] not in ".!?…\n")
+        ):
+            inner.add(name)
+    return list(ordered), inner
+
+
 @lru_cache(maxsize=65536)
 def _name_of(match: str) -> str:
     """The name a run of capitalised words stands for: without a leading stop word

@@ -22,6 +22,7 @@ from knowledge.answer import (
     WeightedTerms,
     analysed_sentences,
     key_sentence,
+    names_and_inner_names,
     names_in,
     names_in_order,
     split_related,
@@ -723,7 +724,7 @@ class Engine:
 
     @cached_property
     def _topics(self) -> str:
-        return ", ".join(name for name, _ in self._names.counts.most_common(6))
+        return ", ".join(self._names.topics(6))
 
     def _abstain(
         self,
@@ -762,6 +763,44 @@ class _SampleNames:
         rows = int(np.searchsorted(self._corpus.row_document, TOPIC_SAMPLE))
         passages = self._corpus.passages
         return Counter(name for row in range(rows) for name in names_in_order(passages[row].text))
+
+    def topics(self, count: int) -> list[str]:
+        """The names most articles of the sample write, each article counting once (then
+        by how often they are written): the town's name, not the one article's mayor.
+        A capitalised word that only ever opens a sentence ("Cuire", "Verser" in a
+        recipe) is not a name."""
+        rows = int(np.searchsorted(self._corpus.row_document, TOPIC_SAMPLE))
+        passages, row_document = self._corpus.passages, self._corpus.row_document
+        inner: set[str] = set()
+        articles: Counter[str] = Counter()
+        home: dict[str, int] = {}  # the article a name is first met in
+        seen: set[str] = set()
+        for row in range(rows):
+            if row and row_document[row] != row_document[row - 1]:
+                articles.update(seen)
+                seen = set()
+            names, written_inside = names_and_inner_names(passages[row].text)
+            for name in names:
+                seen.add(name)
+                home.setdefault(name, int(row_document[row]))
+            inner |= written_inside
+        articles.update(seen)
+        totals = self.counts
+        order = {name: n for n, name in enumerate(totals)}  # first met, in every process
+        named = [name for name in totals if name in inner]
+        named.sort(key=lambda name: (-articles[name], -totals[name], order[name]))
+        # Names of a single article take turns, one an article, so that articles
+        # sharing no name are each named, not the longest one six times.
+        shared = [name for name in named if articles[name] > 1]
+        turns = [name for name in named if articles[name] == 1]
+        turn = {name: n for n, name in enumerate(turns)}
+        ranks: dict[str, int] = {}
+        counted: Counter[int] = Counter()
+        for name in turns:
+            counted[home[name]] += 1
+            ranks[name] = counted[home[name]]
+        turns.sort(key=lambda name: (ranks[name], turn[name]))
+        return (shared + turns)[:count]
 
     @cached_property
     def _words(self) -> frozenset[str]:

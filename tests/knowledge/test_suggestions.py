@@ -125,3 +125,26 @@ def test_abstention_topics_are_the_same_in_every_process() -> None:
     }
     assert len(found) == 1
     assert "Parler" in found.pop()
+
+
+def test_topics_name_every_article_and_no_verb_opening_a_sentence(tmp_path: Path) -> None:
+    # A recipe corpus was "about" Cuire, Verser, Ajouter; a town's four articles were
+    # named only after the longest one's six names.
+    folder = tmp_path / "corpus"
+    write_article(
+        folder,
+        "1.txt",
+        "Histoire\n\nLe village de Bonnefont fut fondé par des moines venus de Cluny. "
+        "Les moines de Bonnefont défrichèrent la vallée. Bonnefont devint une abbaye.",
+    )
+    write_article(
+        folder,
+        "2.txt",
+        "Recette\n\nVerser la farine. Cuire la pâte dans une poêle. Servir avec du sucre "
+        "de la maison Béghin. Cuire encore.",
+    )
+    write_article(folder, "3.txt", "Rugby\n\nLe club de Toulouse a gagné à Bonnefont.")
+    topics = Engine.from_corpus(folder).topics().split(", ")
+    assert topics[0] == "Bonnefont"  # written by two articles
+    assert {"Cluny", "Béghin", "Toulouse"} <= set(topics)
+    assert not {"Verser", "Cuire", "Servir"} & set(topics)
