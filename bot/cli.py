@@ -119,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer one question")
     # Several words are one question: `ask Qui est John Matze` works without quotes.
-    ask.add_argument("question", nargs="+", help="the question (quotes optional)")
+    ask.add_argument(
+        "question", nargs="+", help="the question (quotes optional; - reads it from stdin)"
+    )
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     # Read as text and checked in `_ask`, so "--top abc" is refused like "--top 0".
     ask.add_argument("--top", default=None, metavar="K", help="passages to show")
@@ -264,7 +266,10 @@ def _engine(settings: Settings) -> Engine:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.formats import answer_json, answer_text, clean_input, too_long
 
-    question = clean_input(" ".join(args.question)).strip()
+    words = args.question
+    if words == ["-"]:  # `echo "Qui est John Matze ?" | python -m bot ask -`
+        words = [sys.stdin.read() if sys.stdin is not None else ""]
+    question = clean_input(" ".join(words)).strip()
     if not question:
         raise UserError(
             'the question is empty: ask something, e.g. python -m bot ask "Qui est John Matze ?"'

@@ -99,8 +99,8 @@ class Repl:
             if not text:
                 self._print("usage: /ask <question>, or just type the question")
                 return True
-        if text.startswith(":"):
-            return self._command(text)
+        if text.startswith(":") and (text[1:2].isalpha() or text[1:2] == " "):
+            return self._command(text)  # ":help", ": help"; not ":)" nor ":-("
         if len(text) > self.settings.max_question_chars:
             self._print(too_long(len(text), self.settings.max_question_chars))
             return True

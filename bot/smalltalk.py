@@ -7,6 +7,7 @@ question and goes to the engine."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -71,6 +72,7 @@ COMPANY = frozenset(
 )  # fmt: skip
 FAREWELL_WORDS = FAREWELLS | {word for pair in FAREWELL_PAIRS for word in pair}
 MAX_WORDS = 8
+_SMILEY = re.compile(r"[:;=8][-'^]?[)(\]\[DPpO3/|*]+|\^\^|<3")
 
 THANKS_REPLY = (
     "De rien ! Posez une autre question quand vous voulez. "
@@ -87,6 +89,8 @@ GREETING_REPLY = (
 def small_talk(text: str) -> SmallTalk | None:
     """What the text is when it is only a greeting, a thank-you, a call for help or an
     acknowledgement ("merci pour l'aide" thanks, "ok merci" too), else None."""
+    if _SMILEY.fullmatch(text.strip()):
+        return SmallTalk.ACKNOWLEDGEMENT  # ":)", ":-D" say what "ok" says
     written = words(text)
     found = set(written)
     if not found:

@@ -110,6 +110,18 @@ def test_ask_with_jsonl_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert json.loads(out)["passages"][0]["doc"]["id"] == "a"
 
 
+def test_ask_dash_reads_the_question_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "-" was asked as the question, and abstained on.
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Qui est John Matze ?\n"))
+    code, out, _ = run_cli(["ask", "-", "--json"], capsys)
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert data["question"] == "Qui est John Matze ?" and not data["abstained"]
+    assert "John Matze" in data["passages"][0]["text"]
+
+
 def test_an_articles_url_is_cited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A url given in the corpus was shown nowhere outside Discord.
     corpus = tmp_path / "c.jsonl"
@@ -457,8 +469,9 @@ def test_repl_answers_greetings_and_thanks_in_kind(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = run_repl(
-        ["bonjour", "merci beaucoup !", "aide svp", "ok", "au revoir"], monkeypatch, capsys
+        ["bonjour", "merci beaucoup !", "aide svp", "ok", "au revoir", ":)"], monkeypatch, capsys
     )
+    assert "unknown command" not in out
     assert "Bonjour ! Je réponds aux questions" in out
     assert "Au revoir ! Revenez quand vous voulez." in out
     assert "revoir ses prétentions" not in out

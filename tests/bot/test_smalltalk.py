@@ -39,6 +39,8 @@ from bot.smalltalk import FAREWELL_REPLY, THANKS_REPLY, SmallTalk, small_talk, s
         ("bye", SmallTalk.FAREWELL),
         ("good morning", SmallTalk.GREETING),
         ("Bravo !", SmallTalk.ACKNOWLEDGEMENT),
+        (":)", SmallTalk.ACKNOWLEDGEMENT),  # the REPL said "unknown command ':)'"
+        (":-D", SmallTalk.ACKNOWLEDGEMENT),
     ],
 )
 def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: SmallTalk) -> None:
