@@ -45,6 +45,7 @@ FACTORY = (
     ("question", "key"),
     [
         ("Quand la tannerie a-t-elle fermé ?", "Elle ferma ses portes en 1931"),
+        ("En quelle année la tannerie a-t-elle fermé ?", "Elle ferma ses portes en 1931"),
         ("Combien de personnes la tannerie employait-elle ?", "cent vingt personnes"),
     ],
 )
