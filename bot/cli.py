@@ -268,7 +268,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     words = args.question
     if words == ["-"]:  # `echo "Qui est John Matze ?" | python -m bot ask -`
-        words = [sys.stdin.read() if sys.stdin is not None else ""]
+        try:
+            words = [sys.stdin.read() if sys.stdin is not None else ""]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read the question from standard input ({exc})") from None
     question = clean_input(" ".join(words)).strip()
     if not question:
         raise UserError(

@@ -62,6 +62,8 @@ def test_engine_handles_a_hundred_thousand_characters(engine: Engine) -> None:
 def test_command_line_gives_json_or_one_line_error(
     text: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    if text == "-":
+        text = "- "  # "-" alone reads the question from standard input
     code = main(["ask", "--json", "--", text])
     out, err = capsys.readouterr()
     out.encode("utf-8")  # printable on a strict UTF-8 terminal
