@@ -40,11 +40,25 @@ def load_lexicon(path: Path = DEFAULT_LEXICON) -> dict[str, tuple[str, ...]]:
     return lexicon
 
 
+# English plurals no suffix rule undoes: "How many children...?" found no "child".
+IRREGULAR_PLURALS = {
+    "children": "child", "men": "man", "women": "woman", "people": "person",
+    "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose",
+    "crises": "crisis", "analyses": "analysis", "criteria": "criterion",
+    "phenomena": "phenomenon", "media": "medium", "indices": "index",
+}  # fmt: skip
+
+
 def base_forms(word: str) -> Iterator[str]:
     """The word, then the forms it may be inflected from, most likely first: the
     lexicon lists "sue", "drop", "company"; questions write "sued", "dropped",
     "companies". (Snowball's English stems do not serve: "sued" -> "su".)"""
     yield word
+    if word in IRREGULAR_PLURALS:
+        yield IRREGULAR_PLURALS[word]
+    if word.endswith("ves") and len(word) > 4:
+        yield word[:-3] + "f"  # "leaves" -> "leaf"
+        yield word[:-3] + "fe"  # "lives" -> "life"
     if word.endswith("ies") and len(word) > 4:
         yield word[:-3] + "y"
     if word.endswith("ied") and len(word) > 4:

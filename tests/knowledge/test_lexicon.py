@@ -29,7 +29,8 @@ def test_a_malformed_lexicon_line_is_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("word", "base"),
     [("sued", "sue"), ("dropped", "drop"), ("companies", "company"), ("running", "run"),
-     ("closing", "close"), ("hosts", "host"), ("libraries", "library")],
+     ("closing", "close"), ("hosts", "host"), ("libraries", "library"),
+     ("children", "child"), ("women", "woman"), ("leaves", "leaf"), ("lives", "life")],
 )  # fmt: skip
 def test_inflected_english_words_find_their_base_form(word: str, base: str) -> None:
     assert base in list(base_forms(word))
@@ -50,6 +51,18 @@ def test_an_english_question_reaches_a_french_passage_through_translations(
     # Known only through a general dictionary, a question is not taken to be about
     # the articles ("What time is it?" -> "temps" would be answered).
     assert engine.ask("Why did the library close?").abstained
+
+
+def test_an_irregular_english_plural_is_translated(tmp_path: Path) -> None:
+    # "children" was not in the lexicon ("child" is): the question abstained.
+    texts = [
+        "L'école de rugby Carnegie accueille cent vingt enfants chaque samedi.",
+        "Le marché Carnegie accueille les producteurs du canton.",
+    ]
+    answer = engine_on_texts(tmp_path, texts).ask(
+        "How many children does the Carnegie school take?"
+    )
+    assert not answer.abstained and "enfants" in answer.best.text
 
 
 def test_french_questions_are_not_translated(tmp_path: Path) -> None:
