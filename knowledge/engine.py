@@ -325,12 +325,13 @@ class Engine:
     def _distinct_texts(self, hits: list[Hit], k: int) -> list[Hit]:
         """The first k hits whose passages say different things: an article quoting
         another word for word would show the same text twice (its article is still
-        named among those that corroborate)."""
+        named among those that corroborate). Texts compare as stored: a string keeps
+        its hash, so this costs next to nothing per answer."""
         passages = self.corpus.passages
         chosen: list[Hit] = []
         seen: set[str] = set()
         for hit in hits:
-            text = " ".join(passages[hit.row].text.split())
+            text = passages[hit.row].text
             if text not in seen:
                 seen.add(text)
                 chosen.append(hit)
