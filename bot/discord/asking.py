@@ -64,15 +64,18 @@ class Cooldowns:
         self._asked: dict[int, deque[float]] = {}
         self._told: set[int] = set()
 
-    def hit(self, user_id: int) -> tuple[float, bool] | None:
-        """Counts a question; None when allowed, else (seconds to wait, first refusal)."""
+    def hit(self, user_id: int, told: bool = True) -> tuple[float, bool] | None:
+        """Counts a question; None when allowed, else (seconds to wait, first refusal).
+        A refusal the user will not see (`told` False: an edited question, whose old
+        answer stays) leaves the next refusal the first, so that one is told."""
         now = self._clock()
         times = self._asked.setdefault(user_id, deque())
         while times and now - times[0] >= self.per:
             times.popleft()
         if len(times) >= self.rate:
             first = user_id not in self._told
-            self._told.add(user_id)
+            if told:
+                self._told.add(user_id)
             return self.per - (now - times[0]), first
         self._told.discard(user_id)
         times.append(now)
@@ -144,16 +147,16 @@ class Asker:
             raise QuestionRejected(too_long(len(question), limit))
         return question
 
-    def admit(self, user_id: int, question: str) -> str:
+    def admit(self, user_id: int, question: str, told: bool = True) -> str:
         """Counts the question against the user's cooldown, then `check`s it: a refusal
         is a reply too, so empty or over-long questions cannot make the bot post past
-        the rate either."""
-        self.spend(user_id)
+        the rate either. `told`: whether a cooldown refusal will be shown."""
+        self.spend(user_id, told)
         return self.check(question)
 
-    def spend(self, user_id: int) -> None:
+    def spend(self, user_id: int, told: bool = True) -> None:
         """Counts one retrieval for the user; OnCooldown when over the rate."""
-        refused = self.cooldowns.hit(user_id)
+        refused = self.cooldowns.hit(user_id, told)
         if refused is not None:
             retry_after, first = refused
             notice = render.cooldown_notice(

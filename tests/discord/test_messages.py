@@ -392,4 +392,29 @@ async def test_edits_count_against_the_cooldown_and_past_it_change_nothing(
     await asyncio.sleep(0.3)
     assert standin.messages[int(reply["id"])]["embeds"] == reply["embeds"]
     assert len(standin.bot_messages()) == 1  # no cooldown notice either
+    # The edit's refusal was not told: the next question's is (it once got nothing).
+    again = await standin.send_message(standin.mention("Qui a fondé Parler ?"))
+    notice = await standin.wait_reply_to(again)
+    assert notice["content"].startswith("You're asking quickly")
+    assert_clean(standin)
+
+
+async def test_a_private_question_is_never_followed_up_in_public(
+    standin: StandIn, start_bot: StartBot
+):
+    # A public "Combien ?" showed the private question in its footer, for all to see.
+    await start_bot(standin)
+    interaction = await standin.slash(
+        "ask", question="Parler a perdu des utilisateurs, et moi mon emploi", private=True
+    )
+    [private] = await standin.wait_messages(interaction)
+    assert private["flags"] & EPHEMERAL
+    how_many = await standin.send_message(standin.mention("Combien ?"))
+    [embed] = (await standin.wait_reply_to(how_many))["embeds"]
+    assert "mon emploi" not in json.dumps(embed, ensure_ascii=False)
+    assert embed["description"].startswith("About what? Ask the whole question")
+    # Privately, it is followed up as any question is.
+    interaction = await standin.slash("ask", question="Combien ?", private=True)
+    [message] = await standin.wait_messages(interaction)
+    assert message["flags"] & EPHEMERAL and "mon emploi" in message["embeds"][0]["footer"]["text"]
     assert_clean(standin)

@@ -107,7 +107,9 @@ class AskCog(commands.Cog, name="Questions"):
                 self._remember(message.id, await self._reply(message, **reply))
 
         try:
-            question = asker.admit(message.author.id, question)
+            # An edit past the rate keeps its old answer and is not told: the next
+            # question's refusal must still be.
+            question = asker.admit(message.author.id, question, told=replacing is None)
         except OnCooldown as refusal:
             if refusal.first and replacing is None:
                 await send(content=str(refusal))
@@ -123,7 +125,7 @@ class AskCog(commands.Cog, name="Questions"):
             await send(content=self._small_talk_reply(talk))
             return
         follow_up = self._follow_up(
-            (message.channel.id, message.author.id), self._answered_question(message)
+            (message.channel.id, message.author.id, ""), self._answered_question(message)
         )
         await asker.interactions_first()
         if asker.off_loop:
@@ -135,7 +137,7 @@ class AskCog(commands.Cog, name="Questions"):
         await send(embed=render.answer_embed(answer), view=view)
 
     def _follow_up(
-        self, who: tuple[int | None, int], replying_to: str | None = None
+        self, who: tuple[int | None, int, str], replying_to: str | None = None
     ) -> Callable[[Engine, str], str]:
         """What turns the question of `who` (channel, user) into the one to ask
         (`followups`)."""
@@ -220,7 +222,10 @@ class AskCog(commands.Cog, name="Questions"):
         if talk is not None:
             await respond(interaction, content=self._small_talk_reply(talk), ephemeral=private)
             return
-        follow_up = self._follow_up((interaction.channel_id, interaction.user.id))
+        # A private question is followed up only privately: remembered apart, it can
+        # never be joined to a public "Pourquoi ?" in the channel (and shown there).
+        who = (interaction.channel_id, interaction.user.id, "private" if private else "")
+        follow_up = self._follow_up(who)
         with asker.answering():
             if asker.must_defer(interaction):
                 await interaction.response.defer(ephemeral=private, thinking=True)
