@@ -310,6 +310,19 @@ def question_from_embeds(embeds: Sequence[discord.Embed]) -> str | None:
     return None
 
 
+def question_from_message(message: discord.Message) -> str | None:
+    """The question of an answer the bot sent, from its embed's footer or, sent as text
+    where it may not embed (`embed_as_text`), from its last line, "*Question : ...*"."""
+    found = question_from_embeds(message.embeds)
+    if found is not None:
+        return found
+    last = message.content.rstrip().rpartition("\n")[2]
+    opening = f"*{QUESTION_PREFIX}"
+    if last.startswith(opening) and last.endswith("*") and len(last) > len(opening) + 1:
+        return re.sub(r"\\(.)", r"\1", last[len(opening) : -1]).strip() or None
+    return None
+
+
 def _room_for_description(embed: discord.Embed, total_limit: int = EMBED_TOTAL_LIMIT) -> int:
     """Characters left for the description once everything else is counted."""
     used = len(embed) - len(embed.description or "")

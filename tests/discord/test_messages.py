@@ -418,3 +418,72 @@ async def test_a_private_question_is_never_followed_up_in_public(
     [message] = await standin.wait_messages(interaction)
     assert message["flags"] & EPHEMERAL and "mon emploi" in message["embeds"][0]["footer"]["text"]
     assert_clean(standin)
+
+
+async def test_a_reply_to_someones_message_asks_about_it(standin: StandIn, start_bot: StartBot):
+    # "@bot pourquoi ?" replying to Bob was joined to alice's own earlier question, and
+    # a bare "@bot" replying to Bob's question got "Ask me a question".
+    await start_bot(standin)
+    said = await standin.send_message("Amazon a suspendu Parler", author=standin.bob)
+    why = await standin.send_message(standin.mention("pourquoi ?"), reference=said)
+    [embed] = (await standin.wait_reply_to(why))["embeds"]
+    assert embed["footer"]["text"] == "Question : pourquoi ? Amazon a suspendu Parler"
+    asked = await standin.send_message("Qui est John Matze ?", author=standin.bob)
+    bare = await standin.send_message(standin.mention(""), reference=asked)
+    [embed] = (await standin.wait_reply_to(bare))["embeds"]
+    assert embed["footer"]["text"] == "Question : Qui est John Matze ?"
+    assert_clean(standin)
+
+
+async def test_people_talking_under_an_answer_are_not_asking_the_bot(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    answer = await standin.wait_reply_to(question)
+    # Bob replies to the answer (which pings the bot) to talk to alice.
+    await standin.send_message(
+        f"<@{standin.alice.id}> tu vois, je te l'avais dit", author=standin.bob, reference=answer
+    )
+    await asyncio.sleep(0.3)
+    assert len(standin.bot_messages()) == 1
+    assert_clean(standin)
+
+
+async def test_discord_codes_and_markdown_are_not_words_of_the_question(
+    standin: StandIn, start_bot: StartBot
+):
+    # "merci <:pepelove:1>" got "No answer" quoting the code; a spoiler changed the answer.
+    await start_bot(standin)
+    thanks = await standin.send_message(standin.mention("merci <:pepelove:123456789> !"))
+    assert (await standin.wait_reply_to(thanks))["content"].startswith("De rien !")
+    plain = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    marked = await standin.send_message(standin.mention("Qui est ||`John Matze`|| ?"))
+    first = (await standin.wait_reply_to(plain))["embeds"][0]
+    second = (await standin.wait_reply_to(marked))["embeds"][0]
+    assert second["description"] == first["description"]
+    assert second["footer"]["text"] == "Question : Qui est John Matze ?"
+    interaction = await standin.slash("ask", question=f"<@{standin.bob.id}> qui est John Matze ?")
+    [message] = await standin.wait_messages(interaction)
+    footer = message["embeds"][0]["footer"]["text"]  # a name, not a raw "<@123>"
+    assert footer in (
+        "Question : @bob qui est John Matze ?",
+        "Question : @user qui est John Matze ?",
+    )
+    assert_clean(standin)
+
+
+async def test_a_follow_up_to_an_answer_sent_as_text_asks_about_its_question(
+    standin: StandIn, start_bot: StartBot
+):
+    # Where the bot may not embed, "Pourquoi ?" in reply to its answer got "About what?":
+    # the question was read only from an embed's footer.
+    standin.guild.channel.embed_links = False
+    await start_bot(standin)
+    first = await standin.send_message(standin.mention("Amazon a suspendu Parler"))
+    answer = await standin.wait_reply_to(first)
+    why = await standin.send_message("Pourquoi ?", author=standin.bob, reference=answer)
+    reply = await standin.wait_reply_to(why)
+    assert reply["content"].endswith("*Question : Pourquoi ? Amazon a suspendu Parler*")
+    standin.rejections.clear()  # the refused embeds, as in a channel without Embed Links
+    assert_clean(standin)

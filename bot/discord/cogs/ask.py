@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.discord import render, views
 from bot.discord.asking import OnCooldown, QuestionRejected
-from bot.discord.mentions import addressed_question
+from bot.discord.mentions import addressed_question, message_text, slash_question
 from bot.discord.replies import respond
 from bot.followups import Conversations
 from bot.formats import clean_input
@@ -60,6 +60,12 @@ class AskCog(commands.Cog, name="Questions"):
         question = addressed_question(message, me)
         if question is None:
             return
+        if not question:
+            # A bare mention replying to someone's message asks the bot about it.
+            replied = self._answered_question(message)
+            reference = message.reference
+            if replied and reference is not None and not _is_own(reference.resolved, me):
+                question = replied
         try:
             await self._answer_message(message, question)
         except discord.Forbidden:
@@ -149,15 +155,20 @@ class AskCog(commands.Cog, name="Questions"):
         return follow_up
 
     def _answered_question(self, message: discord.Message) -> str | None:
-        """The question of the bot's answer this message replies to, if it does: a
-        "pourquoi ?" in reply to an answer asks about that answer's question, whoever
-        asked it."""
+        """What the message replies to, if it does: the question of the bot's answer
+        (a "pourquoi ?" in reply to an answer asks about that answer's question,
+        whoever asked it), or a person's message ("@bot pourquoi ?" in reply to Bob's
+        "Amazon a suspendu Parler" asks why Amazon did)."""
         reference = message.reference
         replied = reference.resolved if reference is not None else None
         me = self.bot.user
-        if not isinstance(replied, discord.Message) or me is None or replied.author.id != me.id:
+        if not isinstance(replied, discord.Message) or me is None:
             return None
-        return render.question_from_embeds(replied.embeds)
+        if replied.author.id == me.id:
+            return render.question_from_message(replied)
+        if replied.author.bot:
+            return None
+        return message_text(replied, me) or None
 
     def _remember(self, question_id: int, reply: discord.Message) -> None:
         self._replies[question_id] = reply
@@ -214,7 +225,12 @@ class AskCog(commands.Cog, name="Questions"):
         self, interaction: discord.Interaction, question: str, private: bool = False
     ) -> None:
         asker = self.bot.asker
-        question = asker.admit(interaction.user.id, question)
+
+        def name_of(user_id: int) -> str | None:
+            user = self.bot.get_user(user_id)
+            return user.display_name if user is not None else None
+
+        question = asker.admit(interaction.user.id, slash_question(question, name_of))
         talk = small_talk(question)
         if talk is SmallTalk.HELP:
             await respond(interaction, embeds=[self._help_embed()], ephemeral=True)
@@ -285,3 +301,7 @@ class AskCog(commands.Cog, name="Questions"):
             self.bot.suggestion_pool[:2],
             self.bot.settings.max_question_chars,
         )
+
+
+def _is_own(message: object, me: discord.abc.Snowflake) -> bool:
+    return isinstance(message, discord.Message) and message.author.id == me.id
