@@ -37,11 +37,21 @@ FAREWELL_PAIRS = frozenset(
         ("bonne", "journee"), ("bonne", "soiree"), ("bonne", "nuit"), ("bonne", "fin"),
         ("bonne", "continuation"), ("a", "bientot"), ("a", "plus"), ("a", "prochaine"),
         ("la", "prochaine"), ("good", "night"), ("good", "day"), ("see", "you"),
-        ("see", "ya"), ("take", "care"),
+        ("see", "ya"), ("take", "care"), ("a", "demain"),
     }
 )  # fmt: skip
 THANKS = THANKS_WORDS | {"mci", "cimer", "ty", "tks"}
 HELP = frozenset({"help", "aide", "aidez", "aidezmoi", "aider", "commands", "commandes"})
+# Questions about the bot itself: what /help answers (what it knows, how to ask).
+# "Comment ça marche ?" is not "ça marche" (ok), nor "Tu parles de quoi ?" Parler.
+HELP_PHRASES = (
+    ("comment", "ca", "marche"), ("comment", "marche"), ("how", "does", "it", "work"),
+    ("how", "do", "you", "work"), ("what", "can", "you", "do"), ("what", "do", "you", "do"),
+    ("what", "do", "you", "know"), ("tu", "sers", "a", "quoi"), ("a", "quoi", "tu", "sers"),
+    ("tu", "parles", "de", "quoi"), ("de", "quoi", "tu", "parles"),
+    ("de", "quoi", "parles", "tu"), ("que", "sais", "faire"), ("qui", "es"),
+    ("who", "are", "you"),
+)  # fmt: skip
 # What a reader says to an answer ("d'accord" is "accord" once its elision is gone).
 ACKNOWLEDGEMENTS = frozenset(
     {
@@ -49,7 +59,7 @@ ACKNOWLEDGEMENTS = frozenset(
         "cool", "super", "top", "parfait", "genial", "bien", "ah", "oh", "lol", "mdr", "ptdr",
         "xd", "nice", "great", "alright", "yes", "yep", "noted", "got", "it", "bravo",
         "felicitations", "chapeau", "excellent", "wow", "awesome", "interessant",
-        "interesting", "marche", "dac",
+        "interesting", "marche", "dac", "clair", "note",
     }
 )  # fmt: skip
 # Words that come with a greeting or a thank-you without making it a question.
@@ -65,7 +75,7 @@ COMPANY = frozenset(
         "there", "all", "everyone", "and", "how", "are", "what", "up", "great", "perfect",
         "good", "morning", "evening", "me", "please", "pls", "plz",
         # French again: "aidez-moi", "de l'aide svp"
-        "moi", "svp", "stp", "de", "l",
+        "moi", "svp", "stp", "de", "l", "est", "c",
         # farewells: "à bientôt", "see you later", "bonne fin de journée"
         "au", "later", "soon", "again", "have", "nice", "weekend", "semaine", "fin",
     }
@@ -94,11 +104,16 @@ def small_talk(text: str) -> SmallTalk | None:
     written = words(text)
     found = set(written)
     if not found:
-        # Only an emoji ("👍") says the same as "ok"; "???" is a question left unsaid.
+        # Only an emoji ("👍") says the same as "ok", a wave ("👋") hello; "???" is a
+        # question left unsaid.
+        if "👋" in text:
+            return SmallTalk.GREETING
         symbols = any(unicodedata.category(c) == "So" for c in text)
         return SmallTalk.ACKNOWLEDGEMENT if symbols else None
-    if text.strip().casefold() in {"a+", "à+", "@+"}:
+    if text.strip().rstrip(" !.").casefold() in {"a+", "à+", "@+"}:
         return SmallTalk.FAREWELL
+    if len(written) <= MAX_WORDS and any(_only(written, phrase) for phrase in HELP_PHRASES):
+        return SmallTalk.HELP
     if len(found) > MAX_WORDS or not found <= (
         GREETINGS | THANKS | HELP | ACKNOWLEDGEMENTS | COMPANY | FAREWELL_WORDS
     ):
@@ -141,3 +156,14 @@ def small_talk_reply(
         lines.append("Essayez par exemple (try for example) :")
         lines.extend(f"  - {escape(s)}" for s in suggestions)
     return "\n".join(lines)
+
+
+def _only(written: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether the words are the phrase (in order and together) and only greetings,
+    thanks or company besides: "Comment marche la plainte ?" asks about the plainte."""
+    size = len(phrase)
+    for i in range(len(written) - size + 1):
+        if tuple(written[i : i + size]) == phrase:
+            rest = written[:i] + written[i + size :]
+            return set(rest) <= GREETINGS | THANKS | COMPANY
+    return False

@@ -41,6 +41,16 @@ from bot.smalltalk import FAREWELL_REPLY, THANKS_REPLY, SmallTalk, small_talk, s
         ("Bravo !", SmallTalk.ACKNOWLEDGEMENT),
         (":)", SmallTalk.ACKNOWLEDGEMENT),  # the REPL said "unknown command ':)'"
         (":-D", SmallTalk.ACKNOWLEDGEMENT),
+        # Each got a passage or "No answer" in a tester's Discord scenarios.
+        ("Merci, c'est clair", SmallTalk.THANKS),
+        ("Comment ça marche ?", SmallTalk.HELP),
+        ("Tu parles de quoi ?", SmallTalk.HELP),
+        ("Bonjour, tu sers à quoi ?", SmallTalk.HELP),
+        ("what do you know?", SmallTalk.HELP),
+        ("à demain", SmallTalk.FAREWELL),
+        ("a+ !", SmallTalk.FAREWELL),
+        ("👋", SmallTalk.GREETING),
+        ("ça marche", SmallTalk.ACKNOWLEDGEMENT),
     ],
 )
 def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: SmallTalk) -> None:
@@ -64,6 +74,8 @@ def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: Sma
         "Plus ?",
         "Quelle journée ?",
         "au revoir Parler ?",
+        "Comment marche la plainte de Parler ?",
+        "What do you know about Epik?",
     ],
 )
 def test_anything_that_asks_something_is_a_question(text: str) -> None:

@@ -424,6 +424,15 @@ class StandIn:
         await self.dispatch(channel, "MESSAGE_UPDATE", edited)
         return edited
 
+    async def delete_message(self, message: dict[str, Any]) -> None:
+        """The user (or a moderator) deletes a message; MESSAGE_DELETE carries its ids."""
+        channel = self._channel(message["channel_id"])
+        self.messages.pop(int(message["id"]), None)
+        data = {"id": message["id"], "channel_id": message["channel_id"]}
+        if channel.guild_id:
+            data["guild_id"] = str(channel.guild_id)
+        await self.dispatch(channel, "MESSAGE_DELETE", data)
+
     def _user_message(
         self,
         message_id: int,

@@ -487,3 +487,22 @@ async def test_a_follow_up_to_an_answer_sent_as_text_asks_about_its_question(
     assert reply["content"].endswith("*Question : Pourquoi ? Amazon a suspendu Parler*")
     standin.rejections.clear()  # the refused embeds, as in a channel without Embed Links
     assert_clean(standin)
+
+
+async def test_a_deleted_question_takes_the_bots_reply_with_it(
+    standin: StandIn, start_bot: StartBot
+):
+    # The reply stayed, quoting the deleted question for all to read.
+    await start_bot(standin)
+    question = await standin.send_message(standin.mention("va te faire voir, bot ?"))
+    reply = await standin.wait_reply_to(question)
+    kept = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    other = await standin.wait_reply_to(kept)
+    await standin.delete_message(question)
+    for _ in range(100):
+        if int(reply["id"]) not in standin.messages:
+            break
+        await asyncio.sleep(0.01)
+    assert int(reply["id"]) not in standin.messages
+    assert int(other["id"]) in standin.messages  # only that question's reply
+    assert_clean(standin)

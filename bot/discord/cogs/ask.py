@@ -96,6 +96,24 @@ class AskCog(commands.Cog, name="Questions"):
         except Exception:
             log.exception("error while answering edited message %s", after.id)
 
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A question deleted (by its author or a moderator) takes the bot's reply with
+        it: the reply quotes it, and a moderator removing an abusive question should
+        not have to find and remove its echo too."""
+        reply = self._replies.pop(payload.message_id, None)
+        if reply is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await reply.delete()
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        for message_id in payload.message_ids:
+            reply = self._replies.pop(message_id, None)
+            if reply is not None:
+                with contextlib.suppress(discord.HTTPException):
+                    await reply.delete()
+
     async def _answer_message(
         self, message: discord.Message, question: str, replacing: discord.Message | None = None
     ) -> None:
