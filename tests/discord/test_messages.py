@@ -506,3 +506,24 @@ async def test_a_deleted_question_takes_the_bots_reply_with_it(
     assert int(reply["id"]) not in standin.messages
     assert int(other["id"]) in standin.messages  # only that question's reply
     assert_clean(standin)
+
+
+async def test_a_question_edited_before_its_reply_exists_gets_the_edit_answered(
+    standin: StandIn, start_bot: StartBot
+):
+    # The typo fixed while the reply was on its way was lost: the reply answered the
+    # typo and was never updated.
+    await start_bot(standin)
+    standin.delay("POST", "/channels/{channel_id}/messages", 0.3)
+    question = await standin.send_message(standin.mention("Qui est Jhon Matzee ?"))
+    await asyncio.sleep(0.05)
+    await standin.edit_message(question, standin.mention("Pourquoi Amazon a suspendu Parler ?"))
+    reply = await standin.wait_reply_to(question)
+    for _ in range(100):
+        footer = standin.messages[int(reply["id"])]["embeds"][0]["footer"]["text"]
+        if "Pourquoi" in footer:
+            break
+        await asyncio.sleep(0.02)
+    assert footer == "Question : Pourquoi Amazon a suspendu Parler ?"
+    assert len(standin.bot_messages()) == 1
+    assert_clean(standin)

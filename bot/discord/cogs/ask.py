@@ -48,6 +48,9 @@ class AskCog(commands.Cog, name="Questions"):
         # Channels where Discord refused the bot's embeds, until one goes through again
         # (told once in the log): edits there go as text.
         self._no_embeds: set[int] = set()
+        # Questions being answered, and the last edit each got meanwhile: a typo fixed
+        # before the reply exists is answered once it does.
+        self._answering: dict[int, discord.Message | None] = {}
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -66,8 +69,13 @@ class AskCog(commands.Cog, name="Questions"):
             reference = message.reference
             if replied and reference is not None and not _is_own(reference.resolved, me):
                 question = replied
+        self._answering[message.id] = None
+        asked = message.content  # discord.py updates the cached message on an edit
         try:
             await self._answer_message(message, question)
+            edited = self._answering.pop(message.id, None)
+            if edited is not None and edited.content != asked:
+                await self._answer_edit(edited)
         except discord.Forbidden:
             # A channel where the bot may read but not reply (or not embed): nothing to
             # tell the user there; the operator sees which channel in the log.
@@ -76,16 +84,27 @@ class AskCog(commands.Cog, name="Questions"):
             log.exception("error while answering message %s", message.id)
             with contextlib.suppress(discord.HTTPException):
                 await self._reply(message, content=render.ERROR_NOTICE)
+        finally:
+            self._answering.pop(message.id, None)
 
     @commands.Cog.listener()
     async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
         """A question edited after the bot replied (a typo fixed, a word added) is
         answered again in that reply, edited in place rather than repeated. Edits count
         against the cooldown like questions; past it the old reply stays."""
+        if before.content == after.content:
+            return  # only its embeds changed
+        if after.id in self._answering:
+            self._answering[after.id] = after  # answered again once the reply exists
+            return
+        await self._answer_edit(after)
+
+    async def _answer_edit(self, after: discord.Message) -> None:
+        """Answers an edited question again, in the reply to its earlier text."""
         reply = self._replies.get(after.id)
         me = self.bot.user
-        if reply is None or me is None or before.content == after.content:
-            return  # not a question the bot answered, or only its embeds changed
+        if reply is None or me is None:
+            return  # not a question the bot answered
         question = addressed_question(after, me)
         if question is None:
             return
