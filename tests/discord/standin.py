@@ -412,6 +412,28 @@ class StandIn:
         await self.dispatch(channel, "MESSAGE_CREATE", message)
         return message
 
+    async def forward_message(
+        self, source: dict[str, Any], *, author: User, channel: Channel
+    ) -> dict[str, Any]:
+        """A user forwards a message: Discord's forward has no content of its own, a
+        reference of type 1 and the forwarded message's text in `message_snapshots`."""
+        forward = self._user_message(self.snowflake(), "", author, channel, None)
+        forward["message_reference"] = {
+            "type": 1,
+            "message_id": source["id"],
+            "channel_id": source["channel_id"],
+            **({"guild_id": source["guild_id"]} if source.get("guild_id") else {}),
+        }
+        snapshot = {
+            key: source[key]
+            for key in ("content", "embeds", "attachments", "type", "timestamp", "flags")
+        }
+        snapshot.update(edited_timestamp=None, mentions=[], mention_roles=[], components=[])
+        forward["message_snapshots"] = [{"message": snapshot}]
+        self.messages[int(forward["id"])] = forward
+        await self.dispatch(channel, "MESSAGE_CREATE", forward)
+        return forward
+
     async def edit_message(self, message: dict[str, Any], content: str) -> dict[str, Any]:
         """The user edits their message; MESSAGE_UPDATE carries it whole, as Discord's does."""
         channel = self._channel(message["channel_id"])

@@ -75,6 +75,17 @@ async def test_any_message_in_a_dm_is_a_question(standin: StandIn, start_bot: St
     assert_clean(standin)
 
 
+async def test_a_message_forwarded_to_the_bots_dms_is_asked(standin: StandIn, start_bot: StartBot):
+    # A forward's text is in its snapshot, not its content: it got "Ask me a question".
+    await start_bot(standin)
+    said = await standin.send_message("Qui est John Matze ?", author=standin.alice)
+    dm = standin.dm_channel(standin.bob)
+    forward = await standin.forward_message(said, author=standin.bob, channel=dm)
+    reply = await standin.wait_reply_to(forward)
+    assert reply["embeds"][0]["footer"]["text"] == "Question : Qui est John Matze ?"
+    assert_clean(standin)
+
+
 async def test_mentioning_the_bots_role_also_asks(standin: StandIn, start_bot: StartBot):
     await start_bot(standin)
     role = standin.guild.role("Parler QA")

@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.discord import render, views
 from bot.discord.asking import OnCooldown, QuestionRejected
-from bot.discord.mentions import addressed_question, message_text, slash_question
+from bot.discord.mentions import addressed_question, message_text, plain_text, slash_question
 from bot.discord.replies import respond
 from bot.followups import Conversations
 from bot.formats import clean_input
@@ -63,6 +63,9 @@ class AskCog(commands.Cog, name="Questions"):
         question = addressed_question(message, me)
         if question is None:
             return
+        if not question and message.guild is None and message.message_snapshots:
+            # A message forwarded to the bot's DMs: its text is in the snapshot.
+            question = plain_text(message.message_snapshots[0].content)
         if not question:
             # A bare mention replying to someone's message asks the bot about it.
             replied = self._answered_question(message)
