@@ -59,6 +59,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "corroborating": [passage_json(p) for p in answer.corroborating],
         "conflicting": [passage_json(p) for p in answer.conflicting],
         "suggestions": list(answer.suggestions),
+        "topics": answer.topics,  # an abstention's "they are about", as the text shows
         "corrections": [{"typed": t, "read_as": c} for t, c in answer.corrections],
     }
 

@@ -71,6 +71,7 @@ def test_ask_offtopic_json_says_abstained(capsys: pytest.CaptureFixture[str]) ->
     assert data["abstained"] is True
     assert data["passages"] == []
     assert len(data["suggestions"]) == 2
+    assert "Parler" in data["topics"]  # as the terminal text says what the articles are about
 
 
 def test_an_abstention_in_the_terminal_speaks_french_too(
