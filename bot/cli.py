@@ -39,6 +39,14 @@ examples:
 settings: .env.example lists them (QA_CORPUS, QA_TOP_K, DISCORD_TOKEN...)."""
 
 
+class _TerminalFormatter(logging.Formatter):
+    """ "warning: ..." as "error: ..." is written: one style for what a terminal user
+    reads (the module a warning comes from is for the bot's own log)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {super().format(record)}"
+
+
 class UserError(Exception):
     """A mistake in what the user typed; printed as one line."""
 
@@ -175,7 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A terminal shows warnings and errors; QA_LOG_LEVEL=ERROR quiets the warnings
         # (the bot's own log, `run`, shows QA_LOG_LEVEL's level, INFO by default).
         level = max(logging.WARNING, getattr(logging, settings.log_level))
-        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(_TerminalFormatter())
+        logging.basicConfig(level=level, handlers=[handler])
         if args.command is None and not settings.discord_token:
             print("No DISCORD_TOKEN configured: starting the terminal REPL.", file=sys.stderr)
             args.command = "repl"

@@ -111,6 +111,18 @@ def test_ask_with_jsonl_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert json.loads(out)["passages"][0]["doc"]["id"] == "a"
 
 
+def test_terminal_warnings_read_as_errors_do(tmp_path: Path) -> None:
+    # They read "WARNING knowledge.corpus: ...", errors "error: ...".
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.md", "---\ntitle: Le pont\nLe pont de pierre fut achevé en 1822.\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "pont", "--corpus", str(folder)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**os.environ, "QA_INDEX_CACHE": "off"},
+    )  # fmt: skip
+    assert done.stderr.startswith("warning: a.md: front matter never closed")
+
+
 def test_ask_dash_reads_the_question_from_standard_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
