@@ -174,7 +174,14 @@ def test_weather_in_a_city_the_articles_do_not_name_is_not_answered(engine: Engi
 
 
 @pytest.mark.parametrize(
-    "question", ["Quand Amazon a-t-il suspendu Parler ?", "Quand Parler a-t-il été suspendu ?"]
+    "question",
+    [
+        "Quand Amazon a-t-il suspendu Parler ?",
+        "Quand Parler a-t-il été suspendu ?",
+        # "jour" was a word to find: "... fera un jour son retour" came first.
+        "Quel jour Amazon a coupé Parler ?",
+        "What day did Amazon cut Parler off?",
+    ],
 )
 def test_when_is_answered_by_a_date_the_passage_tells(engine: Engine, question: str) -> None:
     # Not the lost-users passage, dated only by its heading ("... du 6 janvier ...").
