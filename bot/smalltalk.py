@@ -108,7 +108,8 @@ def small_talk(text: str) -> SmallTalk | None:
         # question left unsaid.
         if "👋" in text:
             return SmallTalk.GREETING
-        symbols = any(unicodedata.category(c) == "So" for c in text)
+        # (U+FFFD, what undecodable bytes became, is a symbol too, and says nothing.)
+        symbols = any(unicodedata.category(c) == "So" and c != "\ufffd" for c in text)
         return SmallTalk.ACKNOWLEDGEMENT if symbols else None
     if text.strip().rstrip(" !.").casefold() in {"a+", "à+", "@+"}:
         return SmallTalk.FAREWELL

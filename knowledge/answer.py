@@ -203,7 +203,7 @@ def names_and_inner_names(text: str) -> tuple[list[str], set[str]]:
         if (
             name != match.group()
             or (start > 6 and not before)
-            or (before and before[-1] not in ".!?…\n")
+            or (before and before[-1] not in ".!?…:\n")  # "Astuce : Servez chaud"
         ):
             inner.add(name)
     return list(ordered), inner

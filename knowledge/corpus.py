@@ -33,6 +33,11 @@ MAX_HEADING_CHARS = 110
 MAX_HEADING_WORDS = 16
 # Text wrapped at a fixed width fills its lines: a shorter one ends its paragraph.
 MIN_WRAPPED_CHARS = 40
+# A label names what follows it: "Ingrédients :", "Adresse postale :".
+MAX_LABEL_CHARS = 40
+MAX_LABEL_WORDS = 4
+# A list item: "- 3 poires", "* un point", "• item", "1. étape", "2) étape".
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•+–]\s|\d{1,3}[.)]\s)")
 
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}(?:-\d{2}){0,2})\b\s*")
 _CREDIT = re.compile(r"^\s*(?:©|\(c\)|crédit\s*(?:photo)?\s*:|photo\s*:)", re.IGNORECASE)
@@ -206,56 +211,105 @@ def _numbered_id(file: Path) -> str | None:
 def parse_article(text: str) -> ParsedArticle:
     """Splits an article into paragraphs, pulling metadata lines and headings out of them.
 
-    A short line without closing punctuation is a heading when a paragraph follows it
-    (or when it opens the article: its headline). Short lines that no paragraph
-    follows are content: an ingredient list, a timeline, a last line written without
-    its full stop. They make one passage, a line each, so that nothing the file says
-    is lost to the index.
+    Headings are what readers take for them: a Markdown "#" line; a short label ending
+    in a colon ("Ingrédients :"); a short line without closing punctuation that opens
+    the article (its headline) or that a paragraph follows, unless it ends a run of
+    short lines ("- 80 g de beurre" before "Préparation"). A list item never is. Other
+    short lines are content (an ingredient list, a timeline, an address, a last line
+    written without its full stop): the short lines of a run make one passage, a line
+    each, so that nothing the file says is lost to the index.
     """
     date: str | None = None
     sources: list[str] = []
-    lines: list[str] = []
+    lines: list[_Line] = []
     for index, line in enumerate(_logical_lines(text)):
-        if index == 0 and (marker := _DATE_MARKER.match(line)):
+        if index == 0 and (marker := _DATE_MARKER.match(line.text)):
             date = marker.group(1)
-            line = line[marker.end() :].strip()
-            if not line:
+            rest = line.text[marker.end() :].strip()
+            if not rest:
                 continue
-        if _CREDIT.match(line) or _CROSS_LINK.match(line):
+            line = _Line(rest, line.block, line.marked_heading)
+        if _CREDIT.match(line.text) or _CROSS_LINK.match(line.text):
             continue
-        if source := _SOURCE.match(line):
+        if source := _SOURCE.match(line.text):
             sources.extend(_split_names(source.group("names")))
             continue
         lines.append(line)
-    short = [is_heading(line) for line in lines]
-    if not lines or all(short):
-        # Only short lines (a one-line record, a list of titles): they are the content.
-        paragraphs = tuple((line, None) for line in lines)
-        return ParsedArticle(paragraphs, date, tuple(dict.fromkeys(sources)), None)
-
-    def heads_a_paragraph(index: int) -> bool:
-        return short[index] and index + 1 < len(lines) and not short[index + 1]
-
+    kinds = _kinds(lines)
     paragraphs: list[tuple[str, str | None]] = []
-    headline = lines[0] if short[0] else None
-    section = headline
+    headline: str | None = None
+    section: str | None = None
     listed: list[str] = []  # short lines that are content, waiting to make a passage
-    for index in range(1 if headline else 0, len(lines)):
-        line = lines[index]
-        if not short[index]:
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if kind == "heading":
+            if headline is None and not paragraphs and not listed and index == 0:
+                headline = line.text
+            section = line.text
+            continue
+        if kind == "paragraph":
             paragraphs.extend(
-                (chunk, section) for chunk in chunk_sentences(line, MAX_PASSAGE_CHARS)
+                (chunk, section) for chunk in chunk_sentences(line.text, MAX_PASSAGE_CHARS)
             )
-        elif heads_a_paragraph(index):
-            section = line
-        else:
-            listed.append(line)
-            if index + 1 == len(lines) or heads_a_paragraph(index + 1):
-                paragraphs.extend(
-                    (chunk, section) for chunk in pack(listed, MAX_PASSAGE_CHARS, separator="\n")
-                )
-                listed = []
+            continue
+        listed.append(line.text)
+        following = kinds[index + 1] if index + 1 < len(lines) else None
+        if following != "short" or lines[index + 1].block != line.block:
+            paragraphs.extend(
+                (chunk, section) for chunk in pack(listed, MAX_PASSAGE_CHARS, separator="\n")
+            )
+            listed = []
     return ParsedArticle(tuple(paragraphs), date, tuple(dict.fromkeys(sources)), headline)
+
+
+def _kinds(lines: Sequence[_Line]) -> list[str]:
+    """Each line as "heading", "paragraph" or "short" (short content). A file of short
+    lines only (an address, a poem, a list of titles) has no headings but a "#" one."""
+    short = [is_heading(line.text) for line in lines]
+    items = [bool(_LIST_ITEM.match(line.text)) for line in lines]
+    labels = [_is_label(line.text) for line in lines]
+    has_paragraph = any(
+        not s and not label and not line.marked_heading
+        for s, label, line in zip(short, labels, lines, strict=True)
+    )
+    kinds: list[str] = []
+    for index, line in enumerate(lines):
+        followed = index + 1 < len(lines)
+        next_is_paragraph = (
+            followed
+            and not short[index + 1]
+            and not labels[index + 1]
+            and not lines[index + 1].marked_heading
+        )
+        # The last of a run of short lines ("- 80 g de beurre", a table's last row)
+        # is content like the others, whatever follows it.
+        in_a_run = bool(kinds) and kinds[-1] == "short" and lines[index - 1].block == line.block
+        if line.marked_heading or (labels[index] and followed):
+            kinds.append("heading")
+        elif not short[index] and not labels[index]:
+            kinds.append("paragraph")
+        elif (
+            has_paragraph
+            and followed
+            and not items[index]
+            and (index == 0 or (next_is_paragraph and not in_a_run))
+        ):
+            kinds.append("heading")
+        else:
+            kinds.append("short")
+    return kinds
+
+
+def _is_label(line: str) -> bool:
+    """A short label ending in a colon, naming what follows: "Ingrédients :",
+    "Préparation :". Longer lines ending so introduce a quotation ("... en
+    déclarant :"), which is content."""
+    stripped = line.strip()
+    return (
+        stripped.endswith(":")
+        and len(stripped) <= MAX_LABEL_CHARS
+        and len(stripped.split()) <= MAX_LABEL_WORDS
+        and not _LIST_ITEM.match(stripped)
+    )
 
 
 def is_heading(line: str) -> bool:
@@ -268,7 +322,17 @@ def is_heading(line: str) -> bool:
     )
 
 
-def _logical_lines(text: str) -> Iterator[str]:
+@dataclass(frozen=True)
+class _Line:
+    """A logical line, the block (blank-line separated) it belongs to, and whether
+    Markdown marked it a heading ("## Les bases")."""
+
+    text: str
+    block: int
+    marked_heading: bool
+
+
+def _logical_lines(text: str) -> Iterator[_Line]:
     """Non-empty lines, with soft-wrapped lines of one block (Markdown style) re-joined.
 
     A line break inside a block is a paragraph break unless the line stops mid-sentence
@@ -276,20 +340,27 @@ def _logical_lines(text: str) -> Iterator[str]:
     shorter than a wrapped one (an item of a list: "4 œufs", "un demi-litre de lait")
     is not continued.
     """
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for number, block in enumerate(blocks):
         pending = last = ""
+        marked = False
         for raw in block.split("\n"):
             line = raw.strip()
             if not line:
                 continue
             if _RULE.fullmatch(line):
                 if pending:
-                    yield pending
+                    yield _Line(pending, number, marked)
                 pending = ""
                 continue
-            line = line.lstrip("#").strip() if line.startswith("#") else line
+            heading = line.startswith("#")
+            line = line.lstrip("#").strip() if heading else line
+            if not line:
+                continue
             if (
                 pending
+                and not marked
+                and not heading
                 and not pending.endswith(_CLOSING_PUNCTUATION)
                 and line[0].islower()
                 and len(last) >= MIN_WRAPPED_CHARS
@@ -298,10 +369,11 @@ def _logical_lines(text: str) -> Iterator[str]:
                 last = line
                 continue
             if pending:
-                yield pending
+                yield _Line(pending, number, marked)
             pending = last = line
+            marked = heading
         if pending:
-            yield pending
+            yield _Line(pending, number, marked)
 
 
 def _catalog_file_mismatches(
@@ -361,7 +433,7 @@ def _load_folder(folder: Path) -> Corpus:
         front, text = _front_matter(file, _read_utf8(file), warnings)
         parsed = parse_article(text)
         entry = catalog.get(doc_id)
-        if entry is None and catalog and not front:
+        if entry is None and catalog and not front and parsed.paragraphs:
             warnings.append(f"{file.name}: no entry in {catalog_path}; title taken from its text")
         # The catalog's entry, then the file's own front matter, then its text.
         given = {name: value for name, value in (entry or {}).items() if value}

@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.analysis import THANKS, Analyzer, fold, is_english, pairs_of
 from knowledge.analysis import words as all_words
-from knowledge.features import FEATURES
+from knowledge.features import FEATURES, RECENT
 from knowledge.glossary import Glossary, GlossaryMatcher
 from knowledge.lexicon import base_forms, french_synonyms, load_lexicon
 from knowledge.memo import BoundedMemo
@@ -97,7 +97,11 @@ class Query:
         """Whether every word only says what kind of answer is wanted ("Pourquoi ?",
         "Et quand ?", "how many?"): alone, such a question is about nothing, and chat
         adapters read it as a follow-up to the question before it."""
-        return bool(self.terms) and all(term.cue for term in self.terms)
+        if not self.terms or not all(term.cue for term in self.terms):
+            return False
+        # "What day is it today?", "Quoi de neuf aujourd'hui ?" ask about now, not about
+        # the question before.
+        return not any(stem == RECENT for term in self.terms for stem, _ in term.alternatives)
 
 
 class SpellingCorrector:

@@ -36,6 +36,10 @@ def test_only_question_words_make_a_follow_up(engine: Engine, clock: Clock) -> N
     talks.question_to_ask("alice", "Amazon a suspendu Parler", engine.parse)
     for own in ("Pourquoi Epik ?", "Qui ?", "Skysilk"):
         assert talks.question_to_ask("alice", own, engine.parse) == own
+    # Asking about now is not a follow-up: it was read as "What day is it today? Skysilk".
+    assert talks.question_to_ask("alice", "What day is it today?", engine.parse) == (
+        "What day is it today?"
+    )
 
 
 def test_a_follow_up_without_a_recent_question_of_the_same_asker_stands_alone(

@@ -75,6 +75,7 @@ def test_greetings_thanks_and_calls_for_help_are_recognised(text: str, kind: Sma
         "Quelle journée ?",
         "au revoir Parler ?",
         "Comment marche la plainte de Parler ?",
+        "\ufffd\ufffd",  # undecodable bytes typed into `ask -` got a thumbs-up
         "What do you know about Epik?",
     ],
 )

@@ -538,3 +538,16 @@ async def test_a_question_edited_before_its_reply_exists_gets_the_edit_answered(
     assert footer == "Question : Pourquoi Amazon a suspendu Parler ?"
     assert len(standin.bot_messages()) == 1
     assert_clean(standin)
+
+
+async def test_a_question_deleted_before_its_reply_exists_gets_none(
+    standin: StandIn, start_bot: StartBot
+):
+    await start_bot(standin)
+    standin.delay("POST", "/channels/{channel_id}/messages", 0.3)
+    question = await standin.send_message(standin.mention("Qui est John Matze ?"))
+    await asyncio.sleep(0.05)
+    await standin.delete_message(question)
+    await asyncio.sleep(0.8)
+    assert not standin.bot_messages()  # posted, then deleted at once
+    assert_clean(standin)

@@ -176,6 +176,39 @@ def test_short_lines_no_paragraph_follows_are_content_not_headings() -> None:
     )
 
 
+def test_markdown_headings_labels_and_lists_are_read_as_readers_read_them() -> None:
+    # A tester's regressions: "## Les bases" over "### ..." became a passage that won
+    # answers ("» Les bases"); "- 80 g de beurre" before "Préparation :" became the
+    # heading of the steps; a table's last row, the heading of what followed it.
+    parsed = parse_article(
+        "# Guide du compostage\n\n## Les bases\n\n### Ce qu'on peut composter\n\n"
+        "Les épluchures vont au compost.\n\n"
+        "Ingrédients :\n- 3 poires\n- 80 g de beurre\nPréparation :\n"
+        "Coupez les poires en dés.\n\n"
+        "| Ville | Points |\n| Lyon | 12 |\n| Nantes | 9 |\n"
+        "Lyon gagne le tournoi.\n"
+    )
+    assert parsed.headline == "Guide du compostage"
+    assert parsed.paragraphs == (
+        ("Les épluchures vont au compost.", "Ce qu'on peut composter"),
+        ("- 3 poires\n- 80 g de beurre", "Ingrédients :"),
+        ("Coupez les poires en dés.", "Préparation :"),
+        ("| Ville | Points |\n| Lyon | 12 |\n| Nantes | 9 |", "Préparation :"),
+        ("Lyon gagne le tournoi.", "Préparation :"),
+    )
+
+
+def test_a_file_of_short_lines_only_keeps_each_block_together() -> None:
+    # An address was a passage a line: "Mairie de Trifouilly" alone answered where it is.
+    parsed = parse_article(
+        "Mairie de Trifouilly\n12 rue des Acacias\n75011 Paris\n\nOuvert le lundi"
+    )
+    assert parsed.paragraphs == (
+        ("Mairie de Trifouilly\n12 rue des Acacias\n75011 Paris", None),
+        ("Ouvert le lundi", None),
+    )
+
+
 def test_every_line_of_an_article_is_in_a_passage_its_headline_or_a_section() -> None:
     parsed = parse_article(RECIPE + "\n- 6 saucisses de Toulouse\n- 2 oignons\n")
     kept = "\n".join(
@@ -465,6 +498,16 @@ def test_a_markdown_rule_opening_an_article_is_not_front_matter(tmp_path: Path) 
     corpus = load_corpus(folder)
     assert corpus.warnings == ()
     assert [p.text for p in corpus.passages] == ["Note : les oiseaux chantent le matin."]
+
+
+def test_an_empty_article_is_told_once_not_also_as_missing_from_the_catalog(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "corpus"
+    write_article(folder, "a.txt", "Le pont de pierre fut achevé en 1822.")
+    write_article(folder, "vide.txt", "\n\n")
+    (folder / "catalog.yaml").write_text("a: {title: Le pont}\n", encoding="utf-8")
+    assert load_corpus(folder).warnings == ("vide.txt: no text, so not an article",)
 
 
 def test_a_misspelt_catalog_key_is_told_not_silently_dropped(seeds, tmp_path: Path) -> None:

@@ -141,10 +141,10 @@ def test_topics_name_every_article_and_no_verb_opening_a_sentence(tmp_path: Path
         folder,
         "2.txt",
         "Recette\n\nVerser la farine. Cuire la pâte dans une poêle. Servir avec du sucre "
-        "de la maison Béghin. Cuire encore.",
+        "de la maison Béghin. Cuire encore. Astuce : Servez chaud.",
     )
     write_article(folder, "3.txt", "Rugby\n\nLe club de Toulouse a gagné à Bonnefont.")
     topics = Engine.from_corpus(folder).topics().split(", ")
     assert topics[0] == "Bonnefont"  # written by two articles
     assert {"Cluny", "Béghin", "Toulouse"} <= set(topics)
-    assert not {"Verser", "Cuire", "Servir"} & set(topics)
+    assert not {"Verser", "Cuire", "Servir", "Servez"} & set(topics)

@@ -49,8 +49,10 @@ class AskCog(commands.Cog, name="Questions"):
         # (told once in the log): edits there go as text.
         self._no_embeds: set[int] = set()
         # Questions being answered, and the last edit each got meanwhile: a typo fixed
-        # before the reply exists is answered once it does.
+        # before the reply exists is answered once it does. Those deleted meanwhile
+        # have their reply deleted once it exists.
         self._answering: dict[int, discord.Message | None] = {}
+        self._deleted_while_answering: set[int] = set()
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -77,7 +79,9 @@ class AskCog(commands.Cog, name="Questions"):
         try:
             await self._answer_message(message, question)
             edited = self._answering.pop(message.id, None)
-            if edited is not None and edited.content != asked:
+            if message.id in self._deleted_while_answering:
+                await self._delete_reply(message.id)
+            elif edited is not None and edited.content != asked:
                 await self._answer_edit(edited)
         except discord.Forbidden:
             # A channel where the bot may read but not reply (or not embed): nothing to
@@ -89,6 +93,7 @@ class AskCog(commands.Cog, name="Questions"):
                 await self._reply(message, content=render.ERROR_NOTICE)
         finally:
             self._answering.pop(message.id, None)
+            self._deleted_while_answering.discard(message.id)
 
     @commands.Cog.listener()
     async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
@@ -123,18 +128,23 @@ class AskCog(commands.Cog, name="Questions"):
         """A question deleted (by its author or a moderator) takes the bot's reply with
         it: the reply quotes it, and a moderator removing an abusive question should
         not have to find and remove its echo too."""
-        reply = self._replies.pop(payload.message_id, None)
-        if reply is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await reply.delete()
+        await self._delete_reply(payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         for message_id in payload.message_ids:
-            reply = self._replies.pop(message_id, None)
-            if reply is not None:
-                with contextlib.suppress(discord.HTTPException):
-                    await reply.delete()
+            await self._delete_reply(message_id)
+
+    async def _delete_reply(self, question_id: int) -> None:
+        """Deletes the reply to a deleted question; one still on its way is deleted
+        once it exists."""
+        if question_id in self._answering:
+            self._deleted_while_answering.add(question_id)
+            return
+        reply = self._replies.pop(question_id, None)
+        if reply is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await reply.delete()
 
     async def _answer_message(
         self, message: discord.Message, question: str, replacing: discord.Message | None = None
