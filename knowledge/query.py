@@ -35,6 +35,10 @@ FAMILY_FACTOR = 0.5
 # as in "dates") than an inflection ("abandonner" -> "abandon").
 COINCIDENTAL_STEM_LENGTH = 3
 CUE_FACTOR = 0.4
+# "Maintenant", "now": the latest articles weigh as a word of the question. That they
+# are the latest is what the question asks; a date or a number ("quand", "combien") is
+# only a sign of the kind of answer, held by many passages that do not answer.
+RECENT_FACTOR = 1.0
 # A general dictionary's translation (`lexicon.py`) is weaker evidence than the
 # glossary's, written for these articles: below SYNONYM_FACTOR, it is not counted as
 # the word itself when judging whether an English question is about the articles, and
@@ -291,7 +295,11 @@ class QueryParser:
 
     @staticmethod
     def _cue_term(word: str, stems: tuple[str, ...]) -> QueryTerm:
-        return QueryTerm(word, tuple((stem, CUE_FACTOR) for stem in stems), cue=True)
+        return QueryTerm(
+            word,
+            tuple((stem, RECENT_FACTOR if stem == RECENT else CUE_FACTOR) for stem in stems),
+            cue=True,
+        )
 
     @cached_property
     def _translations(self) -> dict[str, tuple[str, ...]]:
