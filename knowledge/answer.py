@@ -154,7 +154,8 @@ def key_sentence(
     if len(sentences) == 1:
         return sentences[0][0]
     asked = {term for _, alternatives in weighted for term, _ in alternatives}
-    total = sum(importance for importance, _ in weighted)
+    if features:
+        whole = sum(importance for importance, _ in weighted) + sum(f.importance for f in features)
     best_sentence, best_key = sentences[0][0], (-1.0, 0)
     for sentence, terms in sentences:
         # Sentences holding none of the question's terms score 0 without the arithmetic.
@@ -165,7 +166,6 @@ def key_sentence(
         # say when the thing asked about happened.
         if features and score:
             held = sum(f.importance for f in features if not terms.isdisjoint(f.stems))
-            whole = total + sum(f.importance for f in features)
             score = round((_matched(weighted, terms) + held) / whole, 6)
         key = (score, -len(sentence))
         if key > best_key:

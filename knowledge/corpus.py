@@ -502,20 +502,23 @@ def _listed(names: Sequence[str], most: int = 5) -> str:
 def unread_files(entries: Iterable[Path]) -> list[str]:
     """The names of the files among a corpus folder's entries that are neither articles
     nor the catalog (hidden ones aside): "notes.rst" would otherwise vanish unseen."""
-    return [
-        p.name
-        for p in entries
-        if not p.name.startswith(".")
-        and p.name != CATALOG_NAME
-        and p.suffix.lower() not in ARTICLE_SUFFIXES
-        and p.is_file()
-    ]
+    return [p.name for p in _not_articles(entries) if p.name != CATALOG_NAME and p.is_file()]
 
 
 def unread_subfolders(entries: Iterable[Path]) -> list[str]:
     """The names of the folders among a corpus folder's entries (hidden ones aside):
     their articles are not read, which a load warns of."""
-    return [p.name for p in entries if not p.name.startswith(".") and p.is_dir()]
+    return [p.name for p in _not_articles(entries) if p.is_dir()]
+
+
+def _not_articles(entries: Iterable[Path]) -> Iterator[Path]:
+    """Entries neither hidden nor named as articles: only these are looked at on disk,
+    so a folder of articles costs no look-up beyond its own (every start hashes it)."""
+    return (
+        p
+        for p in entries
+        if not p.name.startswith(".") and p.suffix.lower() not in ARTICLE_SUFFIXES
+    )
 
 
 def is_article_file(path: Path) -> bool:

@@ -617,15 +617,11 @@ class Engine:
         for term in query.terms:
             if term.cue:
                 found.extend(
-                    self._key_feature(feature, mean)
+                    KeyFeature(mean, *self._feature_terms(feature))
                     for feature, _ in term.alternatives
                     if feature in FEATURES and feature != RECENT
                 )
         return tuple(f for f in found if f.columns)
-
-    def _key_feature(self, feature: str, importance: float) -> KeyFeature:
-        stems, columns = self._feature_terms(feature)
-        return KeyFeature(importance, stems, columns)
 
     def _feature_terms(self, feature: str) -> tuple[frozenset[str], frozenset[int]]:
         """The terms and word-index columns that make a feature, found once (a pass
@@ -794,13 +790,12 @@ class _SampleNames:
         # sharing no name are each named, not the longest one six times.
         shared = [name for name in named if articles[name] > 1]
         turns = [name for name in named if articles[name] == 1]
-        turn = {name: n for n, name in enumerate(turns)}
-        ranks: dict[str, int] = {}
+        ranks: dict[str, int] = {}  # a name's place among its article's names
         counted: Counter[int] = Counter()
         for name in turns:
             counted[home[name]] += 1
             ranks[name] = counted[home[name]]
-        turns.sort(key=lambda name: (ranks[name], turn[name]))
+        turns.sort(key=ranks.__getitem__)  # stable: the order above within a turn
         return (shared + turns)[:count]
 
     @cached_property
